@@ -1,0 +1,1 @@
+"""The command line over the same core as the window. No Qt."""

@@ -1,0 +1,1 @@
+"""A local stand-in for Zelt, for the demo and the tests."""

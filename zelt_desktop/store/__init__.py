@@ -1,0 +1,1 @@
+"""The token store on the operating system's secret store. No Qt."""

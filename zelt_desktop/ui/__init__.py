@@ -1,0 +1,1 @@
+"""The window: Qt widgets, models and workers over the core."""

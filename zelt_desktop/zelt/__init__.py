@@ -1,0 +1,1 @@
+"""The Zelt API: HTTP session, client, employee records, export. No Qt."""
