@@ -186,3 +186,7 @@ class PortInUse(InputError):
 
 class UnusableRedirect(InputError):
     """A pasted address or code cannot be used."""
+
+
+class LoadCancelled(ZeltError):
+    """The load was cancelled."""
