@@ -1,0 +1,45 @@
+"""Entry point: parse the arguments, then open the window or run a command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from zelt_desktop import __version__
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="zelt-desktop",
+        description="Connect to the Zelt HR API and browse your people.")
+    p.add_argument("--version", action="version",
+                   version=f"zelt-desktop {__version__}")
+    p.add_argument("--demo", action="store_true",
+                   help="run against a built-in sandbox Zelt with fake "
+                        "people")
+    p.add_argument("--self-test", action="store_true",
+                   help="with --demo: sign in and load everyone without a "
+                        "human, then exit")
+    p.add_argument("--connect", action="store_true",
+                   help="begin the sign-in at once")
+    p.add_argument("--verbose", action="store_true",
+                   help="copy the log to standard error")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.self_test and not args.demo:
+        parser().error("--self-test needs --demo")
+
+    from zelt_desktop.browser import restore_child_environment
+    from zelt_desktop.logs import setup_logging
+    setup_logging(verbose=args.verbose)
+    restore_child_environment()
+
+    from zelt_desktop.ui.app import run
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

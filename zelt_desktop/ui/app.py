@@ -1,0 +1,101 @@
+"""Start the window: QApplication, signals, demo, self-test, clean-up."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import socket
+import sys
+
+from PySide6.QtCore import QSocketNotifier
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from zelt_desktop import __version__
+from zelt_desktop.context import AppContext
+from zelt_desktop.demo import Demo
+from zelt_desktop.resources import resource_path
+from zelt_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or [sys.argv[0]])
+        app.setApplicationName("Zelt Desktop")
+        app.setApplicationVersion(__version__)
+        app.setOrganizationName("zelt-desktop")
+        app.setDesktopFileName("zelt-desktop")
+        icon = resource_path("icons", "zelt-desktop.png")
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def build_window(context: AppContext, *,
+                 connect_now: bool = False) -> MainWindow:
+    return MainWindow(context, connect_now=connect_now)
+
+
+class SignalBridge:
+    """Turns SIGINT and SIGTERM into a call on the GUI thread.
+
+    Qt's event loop keeps Python from running signal handlers until some
+    Python code runs; a wake-up socket watched by Qt makes that happen at
+    once (the same clean-up as closing the window).
+    """
+
+    def __init__(self, on_signal) -> None:
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)
+        self._previous_fd = signal.set_wakeup_fd(self._write.fileno())
+        self._notifier = QSocketNotifier(self._read.fileno(),
+                                         QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._drain)
+        self._previous = {}
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(
+                signum, lambda *_: on_signal())
+
+    def _drain(self) -> None:
+        try:
+            self._read.recv(64)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._notifier.setEnabled(False)
+        self._read.close()
+        self._write.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window (or run the self-test); return the exit code."""
+    app = application()
+    demo = Demo() if args.demo else None
+    context = AppContext.create()
+    if demo is not None:
+        context.profile_override = demo.start()
+        context.override_secret = demo.client_secret
+    try:
+        if args.self_test:
+            from zelt_desktop.ui.selftest import SelfTest
+            return SelfTest(app, context, demo).run()
+        window = build_window(context, connect_now=args.connect)
+        bridge = SignalBridge(window.close)
+        window.show()
+        try:
+            return app.exec()
+        finally:
+            bridge.close()
+    finally:
+        if demo is not None:
+            demo.stop(context.tokens_if_open())

@@ -1,0 +1,193 @@
+"""The form for a Zelt app's credentials, with the advanced endpoints."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel,
+                               QLineEdit, QToolButton, QVBoxLayout, QWidget)
+
+from zelt_desktop.errors import InvalidSetting
+from zelt_desktop.profiles import (AUTHORIZE_PATH, DEFAULT_BASE_URL,
+                                   TOKEN_PATH, Profile)
+
+CLIENT_AUTH_LABELS = {
+    "basic": "Zelt (Basic, raw id:secret)",
+    "rfc6749": "Standard (RFC 6749, encoded id:secret)",
+}
+# field name -> (label, object name, placeholder)
+_FIELDS = {
+    "client_id": ("Client ID", "clientIdEdit", "From the App credentials page"),
+    "client_secret": ("Client secret", "clientSecretEdit",
+                      "From the App credentials page"),
+    "redirect_uri": ("Redirect URI", "redirectUriEdit",
+                     "Exactly as registered in Zelt"),
+    "base_url": ("Base URL", "baseUrlEdit", DEFAULT_BASE_URL),
+    "authorize_url": ("Authorize URL", "authorizeUrlEdit", ""),
+    "token_url": ("Token URL", "tokenUrlEdit", ""),
+    "listen_url": ("Listener address", "listenUrlEdit",
+                   "Same as the Redirect URI"),
+    "issuer": ("Issuer", "issuerEdit", "Optional"),
+}
+_ADVANCED = ("base_url", "authorize_url", "token_url", "listen_url",
+             "issuer")
+
+
+class CredentialsForm(QWidget):
+    """Client ID, secret and redirect URI, plus an Advanced section.
+
+    Signals:
+        edited(): any field changed.
+    """
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._profile = Profile(name="Zelt")
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.notice = QLabel(objectName="formNotice", wordWrap=True)
+        self.notice.hide()
+
+        basic = QFormLayout()
+        for name in ("client_id", "client_secret", "redirect_uri"):
+            self._add_row(basic, name)
+        self._add_secret_toggle()
+
+        self.advanced = QGroupBox("Advanced", checkable=True, checked=False,
+                                  objectName="advancedGroup")
+        advanced_form = QFormLayout()
+        self._add_row(advanced_form, "base_url")
+        self._add_row(advanced_form, "authorize_url")
+        self._add_row(advanced_form, "token_url")
+        self.client_auth = QComboBox(objectName="clientAuthCombo")
+        self.client_auth.setAccessibleName("Client authentication")
+        for key, label in CLIENT_AUTH_LABELS.items():
+            self.client_auth.addItem(label, key)
+        self.client_auth.currentIndexChanged.connect(self.edited)
+        advanced_form.addRow("Client authentication", self.client_auth)
+        self._add_row(advanced_form, "listen_url")
+        self._add_row(advanced_form, "issuer")
+        inner = QWidget()
+        inner.setLayout(advanced_form)
+        box = QVBoxLayout(self.advanced)
+        box.addWidget(inner)
+        self.advanced.toggled.connect(inner.setVisible)
+        inner.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(basic)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.advanced)
+        self.edits["base_url"].textChanged.connect(self._update_placeholders)
+
+    def _add_row(self, form: QFormLayout, name: str) -> None:
+        label, object_name, placeholder = _FIELDS[name]
+        edit = QLineEdit(objectName=object_name, placeholderText=placeholder)
+        edit.setAccessibleName(label)
+        edit.textChanged.connect(self.edited)
+        error = QLabel(objectName=object_name + "Error", wordWrap=True)
+        error.hide()
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(edit)
+        column.addWidget(error)
+        form.addRow(label, column)
+        self.edits[name], self.errors[name] = edit, error
+
+    def _add_secret_toggle(self) -> None:
+        edit = self.edits["client_secret"]
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        toggle = QAction("Show", self, checkable=True)
+        toggle.setToolTip("Show or hide the client secret")
+        toggle.toggled.connect(lambda shown: (
+            edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
+                             else QLineEdit.EchoMode.Password),
+            toggle.setText("Hide" if shown else "Show")))
+        edit.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
+        button = edit.findChild(QToolButton)
+        if button is not None:
+            button.setObjectName("showSecretButton")
+            button.setAccessibleName("Show client secret")
+        self.secret_toggle = toggle
+
+    def _update_placeholders(self, base: str) -> None:
+        base = (base.strip() or DEFAULT_BASE_URL).rstrip("/")
+        self.edits["authorize_url"].setPlaceholderText(base + AUTHORIZE_PATH)
+        self.edits["token_url"].setPlaceholderText(base + TOKEN_PATH)
+
+    def set_profile(self, profile: Profile, secret: str | None = "") -> None:
+        self._profile = profile
+        for name in _FIELDS:
+            if name != "client_secret":
+                self.edits[name].setText(getattr(profile, name))
+        if secret is not None:
+            self.edits["client_secret"].setText(secret)
+        index = self.client_auth.findData(profile.client_auth)
+        self.client_auth.setCurrentIndex(max(index, 0))
+        self._update_placeholders(profile.base_url)
+        self.clear_errors()
+
+    def set_secret(self, secret: str) -> None:
+        self.edits["client_secret"].setText(secret)
+
+    def secret(self) -> str:
+        return self.edits["client_secret"].text().strip()
+
+    def profile(self) -> Profile:
+        """The profile as typed (not trimmed, not checked)."""
+        values = {name: self.edits[name].text() for name in _FIELDS
+                  if name != "client_secret"}
+        values["base_url"] = values["base_url"] or DEFAULT_BASE_URL
+        values["client_auth"] = self.client_auth.currentData()
+        return dataclasses.replace(self._profile, **values)
+
+    def collect(self) -> tuple[Profile, str] | None:
+        """Trim, check and return (profile, secret); None if a field is bad.
+
+        Trimmed fields are written back and the user is told; a missing or
+        malformed field is named next to it, before anything is sent.
+        """
+        self.clear_errors()
+        profile, trimmed = self.profile().trimmed()
+        raw_secret = self.edits["client_secret"].text()
+        if raw_secret != raw_secret.strip():
+            trimmed.append("client_secret")
+        for name in trimmed:
+            edit = self.edits[name]
+            edit.setText(edit.text().strip())
+        if trimmed:
+            labels = ", ".join(_FIELDS[name][0] for name in trimmed)
+            self.show_notice(f"Removed spaces around: {labels}.")
+        try:
+            profile.validate()
+        except InvalidSetting as e:
+            self.show_field_error(e.field or "client_id", str(e))
+            return None
+        if not self.secret():
+            self.show_field_error("client_secret", "Enter the Client secret.")
+            return None
+        self._profile = profile
+        return profile, self.secret()
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+
+    def show_field_error(self, field: str, message: str) -> None:
+        if field in _ADVANCED:
+            self.advanced.setChecked(True)
+        label = self.errors.get(field) or self.errors["client_id"]
+        label.setText(f"⚠ {message}")
+        label.show()
+        self.edits.get(field, self.edits["client_id"]).setFocus(
+            Qt.FocusReason.OtherFocusReason)
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.hide()
+        self.notice.hide()

@@ -1,0 +1,297 @@
+"""The main window: sign-in page, employee directory, status bar, menus."""
+
+from __future__ import annotations
+
+import logging
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox,
+                               QStackedWidget, QWidget)
+
+from zelt_desktop import __version__
+from zelt_desktop.connection import Connection, open_connection
+from zelt_desktop.context import AppContext
+from zelt_desktop.errors import NotConnected, SecretStoreError
+from zelt_desktop.profiles import Profile
+from zelt_desktop.ui.directory.view import DirectoryPanel
+from zelt_desktop.ui.messages import explain
+from zelt_desktop.ui.settings import UiSettings
+from zelt_desktop.ui.sign_in_page import SignInPage
+from zelt_desktop.ui.workers import Workers
+
+log = logging.getLogger(__name__)
+
+RENEW_CHECK_MS = 30_000
+
+
+class MainWindow(QMainWindow):
+    """Zelt Desktop's window.
+
+    Signals:
+        connected(str): whom the app is connected as.
+        employees_loaded(int): the directory finished loading, with count.
+        connect_failed(str): a sign-in or start-up failed; plain words.
+        load_failed(str): loading the directory failed; plain words.
+        ready(): start-up finished: stored tokens used or the form filled.
+    """
+
+    connected = Signal(str)
+    employees_loaded = Signal(int)
+    connect_failed = Signal(str)
+    load_failed = Signal(str)
+    ready = Signal()
+
+    def __init__(self, context: AppContext, *, connect_now: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Zelt Desktop")
+        self.context = context
+        self.connection: Connection | None = None
+        self.profile: Profile | None = None
+        self.workers = Workers(self)
+        self._load_job = None
+        self._connect_now = connect_now
+
+        self.sign_in = SignInPage(context, self.workers)
+        self.sign_in.signed_in.connect(self._on_sign_in_signed_in)
+        self.sign_in.sign_in_failed.connect(self.connect_failed)
+        self.sign_in.secret_store_failed.connect(self._offer_memory_store)
+        self.directory = DirectoryPanel(settings=UiSettings())
+        self.directory.reconnect_requested.connect(self.reconnect)
+        self.directory.show_not_connected()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.sign_in)
+        self.pages.addWidget(self.directory)
+        self.setCentralWidget(self.pages)
+
+        self.connected_label = QLabel(objectName="connectedLabel")
+        self.renews_label = QLabel(objectName="renewsLabel")
+        self.statusBar().addWidget(self.connected_label)
+        self.statusBar().addPermanentWidget(self.renews_label)
+        self._build_menus()
+        self._renew_timer = QTimer(self, interval=RENEW_CHECK_MS)
+        self._renew_timer.timeout.connect(self._renew_if_due)
+        self.resize(1000, 680)
+        # Paint first; the secret store and the network come after.
+        QTimer.singleShot(0, self._start_up)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.refresh_action = QAction("&Refresh", self, enabled=False)
+        self.refresh_action.setShortcuts([QKeySequence("F5"),
+                                          QKeySequence("Ctrl+R")])
+        self.refresh_action.triggered.connect(self.refresh)
+        self.disconnect_action = QAction("&Disconnect", self, enabled=False)
+        self.disconnect_action.triggered.connect(self.disconnect)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for action in (self.refresh_action, self.disconnect_action,
+                       quit_action):
+            file_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Zelt Desktop", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        self.directory.add_toolbar_actions(
+            [self.refresh_action, self.disconnect_action])
+
+    # -- start-up ----------------------------------------------------------
+
+    def _start_up(self) -> None:
+        self.workers.start("start-up", self._load_stored,
+                           on_success=self._on_stored_loaded,
+                           on_failure=self._on_start_up_failed)
+
+    def _load_stored(self) -> tuple[Profile | None, str | None,
+                                    Connection | None]:
+        profile = self.context.current_profile()
+        if profile is None:
+            return None, None, None
+        store = self.context.tokens()
+        secret = (store.load_client_secret(profile.id)
+                  or self.context.override_secret)
+        if secret is None or store.load(profile.id) is None:
+            return profile, secret, None
+        try:
+            connection = open_connection(profile, store, client_secret=secret)
+        except NotConnected:
+            return profile, secret, None
+        return profile, secret, connection
+
+    def _on_stored_loaded(self, loaded) -> None:
+        profile, secret, connection = loaded
+        if profile is not None:
+            self.profile = profile
+            self.sign_in.set_profile(profile, secret or "")
+        if connection is not None:
+            self._on_sign_in_signed_in(connection)
+        elif self._connect_now and profile is not None:
+            self.sign_in.start()
+        self.ready.emit()
+
+    def _on_start_up_failed(self, error: Exception) -> None:
+        profile = self.context.profile_override or self._saved_profile()
+        if profile is not None:
+            self.profile = profile
+            self.sign_in.set_profile(profile, None)
+        if isinstance(error, SecretStoreError):
+            self._offer_memory_store(error)
+        self.statusBar().showMessage(str(explain(error)))
+        self.connect_failed.emit(str(explain(error)))
+        self.ready.emit()
+
+    def _saved_profile(self) -> Profile | None:
+        try:
+            return self.context.current_profile()
+        except Exception:  # noqa: BLE001 - already reported
+            return None
+
+    def _offer_memory_store(self, error: SecretStoreError) -> None:
+        explanation = explain(error)
+        answer = QMessageBox.question(
+            self, explanation.title,
+            f"{explanation}\n\nKeep the client secret and the sign-in in "
+            "memory for this session only? You will need to connect again "
+            "next time.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.context.use_memory_store()
+            self.statusBar().showMessage(
+                "Secrets are kept for this session only.")
+
+    # -- connected ---------------------------------------------------------
+
+    def _on_sign_in_signed_in(self, connection: Connection) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = connection
+        self.profile = connection.profile
+        self.pages.setCurrentWidget(self.directory)
+        self.connected_label.setText(
+            f"Connected as {connection.connected_as}")
+        if connection.warning:
+            self.statusBar().showMessage(connection.warning)
+        self._show_renewal()
+        self.refresh_action.setEnabled(True)
+        self.disconnect_action.setEnabled(True)
+        self._renew_timer.start()
+        self.connected.emit(connection.connected_as)
+        self.refresh()
+
+    def _show_renewal(self) -> None:
+        renews = self.connection.renews_at() if self.connection else None
+        if renews is None:
+            self.renews_label.clear()
+            return
+        local = renews.astimezone()
+        self.renews_label.setText(
+            f"Access renews automatically before {local:%H:%M}")
+
+    def _renew_if_due(self) -> None:
+        """Let the token source renew the access token when it is due."""
+        connection = self.connection
+        if connection is None:
+            return
+        self.workers.start("renew access", connection.source.access_token,
+                           on_success=lambda _: self._show_renewal(),
+                           on_failure=self._on_renew_failed)
+
+    def _on_renew_failed(self, error: Exception) -> None:
+        self._renew_timer.stop()
+        self.statusBar().showMessage(str(explain(error)))
+
+    # -- the directory -----------------------------------------------------
+
+    def refresh(self) -> None:
+        """Load every employee again; the shown list stays until it works."""
+        connection = self.connection
+        if connection is None:
+            return
+        if self._load_job is not None:
+            self._load_job.cancel()
+        self.directory.begin_load()
+        self._load_job = self.workers.start(
+            "load employees", self._load_pages, connection, with_job=True,
+            on_progress=self._on_load_progress,
+            on_success=self._on_load_finished,
+            on_failure=self._on_load_failed)
+
+    @staticmethod
+    def _load_pages(connection: Connection, job) -> int:
+        total = 0
+        on_wait = (lambda seconds, reason:
+                   job.report(("wait", seconds, reason)))
+        for page in connection.client.iter_user_pages(
+                cancel=job.cancelled, on_wait=on_wait):
+            total += len(page.items)
+            job.report(("page", page))
+        return total
+
+    def _on_load_progress(self, event) -> None:
+        if event[0] == "page":
+            page = event[1]
+            self.directory.append_page(page.items)
+            self.directory.set_loading_progress(page.total_so_far,
+                                                page.total_pages)
+        else:
+            _, seconds, reason = event
+            self.statusBar().showMessage(
+                f"{reason} Waiting {seconds:.0f} s…", int(seconds * 1000))
+
+    def _on_load_finished(self, total: int) -> None:
+        self._load_job = None
+        self.directory.finish_load(total)
+        self.statusBar().showMessage(f"Loaded {total:,} people.", 5000)
+        log.info("directory loaded: %d employees", total)
+        self.employees_loaded.emit(total)
+
+    def _on_load_failed(self, error: Exception) -> None:
+        self._load_job = None
+        explanation = explain(error)
+        self.directory.fail_load(str(explanation))
+        self.statusBar().showMessage(str(explanation))
+        self.load_failed.emit(str(explanation))
+
+    # -- leaving -----------------------------------------------------------
+
+    def disconnect(self) -> None:
+        """Forget the stored tokens (the client secret stays)."""
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        self._renew_timer.stop()
+        if self._load_job is not None:
+            self._load_job.cancel()
+        store = self.context.tokens()
+        self.workers.start("disconnect", store.delete, connection.profile.id,
+                           on_failure=lambda e: self.statusBar().showMessage(
+                               str(explain(e))))
+        connection.close()
+        self.connected_label.setText("Not connected")
+        self.renews_label.clear()
+        self.refresh_action.setEnabled(False)
+        self.disconnect_action.setEnabled(False)
+        self.directory.show_not_connected()
+        self.pages.setCurrentWidget(self.sign_in)
+
+    def reconnect(self) -> None:
+        """Sign in again: scopes added in Zelt reach only new tokens."""
+        self.pages.setCurrentWidget(self.sign_in)
+        self.sign_in.start()
+
+    def show_about(self) -> None:
+        from zelt_desktop.ui.about import show_about
+        show_about(self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt
+        self.sign_in.cancel(quiet=True)
+        if self._load_job is not None:
+            self._load_job.cancel()
+        self._renew_timer.stop()
+        self.workers.shutdown()
+        if self.connection is not None:
+            self.connection.close()
+        super().closeEvent(event)
+
+    def version(self) -> str:
+        return __version__
