@@ -11,7 +11,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.helpers import free_port
+from zelt_desktop.oauth.authorization import AuthorizationRequest
+from zelt_desktop.oauth.client import TokenClient
+from zelt_desktop.oauth.redirect import accept, parse_query
+from zelt_desktop.profiles import Profile
+from zelt_desktop.sandbox import robot
+
 FAKE_TOKEN = "test-access-token-not-real"
+CLIENT_ID = "test-client-id"
+CLIENT_SECRET = "test-secret-not-real"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -133,3 +142,39 @@ def silent_port():
     """A port that accepts connections and never answers."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         yield listener.getsockname()[1]
+
+
+class SandboxTokens:
+    """A token source over one real sandbox sign-in; refreshes for real."""
+
+    def __init__(self, client: TokenClient, token_set) -> None:
+        self._client = client
+        self.token_set = token_set
+        self.refreshed: list[str] = []
+
+    def access_token(self) -> str:
+        return self.token_set.access_token
+
+    def refresh(self, rejected_access_token: str) -> None:
+        self.refreshed.append(rejected_access_token)
+        if rejected_access_token == self.token_set.access_token:
+            self.token_set = self._client.refresh(
+                self.token_set.refresh_token)
+
+
+@pytest.fixture
+def sandbox_tokens(sandbox):
+    """Tokens from a consent pressed by the robot and a real exchange."""
+    redirect_uri = f"http://127.0.0.1:{free_port()}/callback"
+    sandbox.register_app(CLIENT_ID, CLIENT_SECRET, redirect_uri)
+    profile = Profile(name="test", client_id=CLIENT_ID,
+                      redirect_uri=redirect_uri, base_url=sandbox.base_url)
+    request = AuthorizationRequest.start(profile)
+    # Nothing listens at the redirect URI: the robot does not follow it.
+    location = robot.press(request.url, follow=False)
+    redirect = accept(parse_query(urlsplit(location).query),
+                      expected_state=request.state)
+    with TokenClient(profile.token_endpoint, CLIENT_ID, CLIENT_SECRET,
+                     redirect_uri) as client:
+        yield SandboxTokens(client, client.exchange(
+            redirect, request.code_verifier))

@@ -1,4 +1,4 @@
-"""ZeltClient against small local servers: pages, tokens, limits, Cancel."""
+"""ZeltClient on the sandbox and small local servers: pages, limits, Cancel."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers import free_port
 from zelt_desktop import errors
+from zelt_desktop.sandbox.options import SandboxOptions
 from zelt_desktop.zelt import http
 from zelt_desktop.zelt.client import ZeltClient
 
@@ -40,7 +41,6 @@ def client_for(tokens):
     clients = []
 
     def make(server, **kwargs):
-        kwargs.setdefault("session", None)
         client = ZeltClient(server.base_url, kwargs.pop("tokens", tokens),
                             **kwargs)
         clients.append(client)
@@ -308,3 +308,138 @@ def test_a_cancelled_load_sends_nothing(serve, client_for):
     with pytest.raises(errors.LoadCancelled):
         client_for(server).users(cancel)
     assert server.requests == []
+
+
+# -- against the sandbox, signed in through a real consent and exchange ----
+
+def options(**kwargs):
+    return pytest.mark.parametrize("sandbox_options",
+                                   [SandboxOptions(**kwargs)], ids=[""])
+
+
+@pytest.fixture
+def zelt(sandbox, sandbox_tokens):
+    clients = []
+
+    def make(**kwargs):
+        client = ZeltClient(sandbox.base_url, sandbox_tokens, **kwargs)
+        clients.append(client)
+        return client
+    yield make
+    for client in clients:
+        client.close()
+
+
+def ids(records):
+    return [record["userId"] for record in records]
+
+
+def test_me_names_the_signed_in_person(sandbox, zelt):
+    assert zelt().me()["userId"] == sandbox.employees[0]["userId"]
+
+
+def test_all_250_employees(sandbox, zelt):
+    assert zelt().users() == sandbox.employees
+
+
+@options(employees=1050, page_size_cap=37)
+def test_a_capped_page_size(sandbox, zelt):
+    pages = list(zelt().iter_user_pages())
+    assert [p.number for p in pages] == list(range(1, 30))
+    assert [len(p.items) for p in pages[-2:]] == [37, 1050 - 28 * 37]
+    assert [r for p in pages for r in p.items] == sandbox.employees
+
+
+@options(no_scopes=True)
+def test_no_scopes_means_an_empty_list(zelt):
+    client = zelt()
+    assert client.users() == []
+    assert isinstance(client.me(), dict)
+
+
+def test_an_expired_access_token_is_refreshed_once(sandbox, zelt,
+                                                   sandbox_tokens):
+    first = sandbox_tokens.access_token()
+    sandbox.advance_clock(3700)
+    assert len(zelt().users()) == 250
+    assert sandbox_tokens.refreshed == [first]
+
+
+def test_a_bogus_token_is_refreshed_once(sandbox, sandbox_tokens,
+                                         static_tokens):
+    source = static_tokens("test-bogus-token-not-real",
+                           sandbox_tokens.access_token())
+    with ZeltClient(sandbox.base_url, source) as client:
+        assert len(client.users()) == 250
+    assert source.refreshed == ["test-bogus-token-not-real"]
+
+
+# One page in flight makes the fault draws land in a fixed order: with
+# fault_seed 1 at rate 0.3, pages 1 and 3 fail once each.
+@options(rate_limit=0.3, retry_after=2, fault_seed=1)
+def test_429_is_waited_out(sandbox, zelt):
+    waits, sleeps = [], Sleeps()
+    client = zelt(max_in_flight=1, sleep=sleeps)
+    pages = list(client.iter_user_pages(
+        on_wait=lambda s, reason: waits.append(s)))
+    assert [r for p in pages for r in p.items] == sandbox.employees
+    assert waits == [2.0, 2.0]
+    assert sum(sleeps.slices) == 4.0
+
+
+@options(rate_limit=1.0, retry_after=30)
+def test_429_that_persists(zelt):
+    waits = []
+    with pytest.raises(errors.RateLimited, match="limiting requests"):
+        list(zelt(sleep=Sleeps()).iter_user_pages(
+            on_wait=lambda s, reason: waits.append(s)))
+    assert waits == [30.0] * 3
+
+
+@options(waf_burst=1, latency=0.2, employees=500)
+def test_the_edge_403_is_a_limit_not_a_permission(zelt):
+    reasons = []
+    try:
+        list(zelt(sleep=Sleeps()).iter_user_pages(
+            on_wait=lambda s, reason: reasons.append(reason)))
+    except errors.RateLimited:
+        pass  # whether the burst outlasts three waits is timing
+    assert reasons and all("edge" in reason for reason in reasons)
+
+
+@options(waf_burst=4, latency=0.05, employees=2000)
+def test_four_in_flight_never_trip_the_edge(sandbox, zelt):
+    waits = []
+    pages = list(zelt().iter_user_pages(
+        on_wait=lambda s, reason: waits.append(s)))
+    assert [r for p in pages for r in p.items] == sandbox.employees
+    assert waits == []
+
+
+@pytest.mark.parametrize("sandbox_options, fault", [
+    (SandboxOptions(server_errors=0.3, fault_seed=1), "fault: 500"),
+    (SandboxOptions(drop_connections=0.3, fault_seed=1),
+     "fault: connection dropped")], ids=["500", "dropped"])
+def test_faults_are_retried_by_the_session(sandbox, zelt, caplog, fault):
+    caplog.set_level(logging.DEBUG, logger="zelt_desktop.sandbox")
+    assert zelt(max_in_flight=1).users() == sandbox.employees
+    assert [r.getMessage() for r in caplog.records].count(fault) == 2
+
+
+@options(malformed_json=1.0)
+def test_malformed_json(zelt):
+    with pytest.raises(errors.ServiceUnavailable,
+                       match="answer the app cannot read"):
+        zelt().users()
+
+
+@options(latency=0.5, employees=2000)
+def test_cancel_during_a_slow_load(zelt):
+    cancel, pages = threading.Event(), []
+    with pytest.raises(errors.LoadCancelled):
+        for page in zelt().iter_user_pages(cancel):
+            pages.append(page)
+            timer = threading.Timer(0.1, cancel.set)
+            timer.start()
+    timer.join()
+    assert [p.number for p in pages] == [1]
