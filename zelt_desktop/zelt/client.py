@@ -81,9 +81,10 @@ class ZeltClient:
     def iter_user_pages(self, cancel: threading.Event | None = None,
                         on_wait: OnWait | None = None,
                         ) -> Iterator[UsersPage]:
-        """Yield the pages of /apiv2/users in page order as they arrive.
+        """Yield the pages of /apiv2/users as they arrive, in page order.
 
-        Page 1 is asked alone, then up to ``max_in_flight`` at once.
+        Page 1 is asked alone, then up to ``max_in_flight`` at once; a
+        page that arrives early is held until those before it are in.
         ``on_wait(seconds, reason)`` is called, from a worker thread, when
         Zelt asks the app to slow down.  Setting ``cancel`` ends the load
         within about POLL seconds with LoadCancelled; requests in flight

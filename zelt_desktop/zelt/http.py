@@ -58,6 +58,7 @@ class _ZeltAdapter(HTTPAdapter):
         # injected into the ssl module for the whole process.
         self._ssl_context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self._timeout = timeout
+        # Last: HTTPAdapter builds its pool manager, with the context, here.
         super().__init__(**kwargs)
 
     def init_poolmanager(self, *args, **kwargs) -> None:
@@ -115,6 +116,7 @@ def safe_url(url: str) -> str:
 
 
 def request_id(response: requests.Response) -> str | None:
+    """The first request id header the response carries, for diagnostics."""
     for name in REQUEST_ID_HEADERS:
         value = response.headers.get(name)
         if value:
@@ -142,6 +144,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None,
 
 
 def is_html(response: requests.Response) -> bool:
+    """True for an HTML page, whatever its Content-Type claims."""
     kind = response.headers.get("Content-Type", "").lower()
     head = response.content[:64].lstrip().lower()
     return ("html" in kind or head.startswith(b"<!doctype html")
