@@ -57,12 +57,16 @@ def setup_logging(log_dir: Path | None = None, *, verbose: bool = False,
     if verbose and sys.stderr is not None:
         handlers.append(logging.StreamHandler(sys.stderr))
 
-    root = logging.getLogger("zelt_desktop")
-    root.setLevel(level)
+    # The handlers sit on the root logger so that other libraries'
+    # warnings (urllib3's retries) reach the file too, filtered, instead of
+    # logging's last-resort handler on standard error.
+    root = logging.getLogger()
+    root.setLevel(logging.WARNING)
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(RedactingFilter())
         root.addHandler(handler)
+    logging.getLogger("zelt_desktop").setLevel(level)
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     return path
@@ -70,7 +74,7 @@ def setup_logging(log_dir: Path | None = None, *, verbose: bool = False,
 
 def log_file_path() -> Path | None:
     """The file the app logs to, once set up."""
-    for handler in logging.getLogger("zelt_desktop").handlers:
+    for handler in logging.getLogger().handlers:
         if isinstance(handler, logging.FileHandler):
             return Path(handler.baseFilename)
     return None
