@@ -1,4 +1,4 @@
-"""Helpers for the sandbox tests: consent, exchange, a tiny redirect catcher."""
+"""Helpers for the sandbox tests: consent, exchange, a redirect catcher."""
 
 from __future__ import annotations
 

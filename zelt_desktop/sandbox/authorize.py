@@ -34,7 +34,8 @@ def show_consent(sandbox: SandboxServer, query: dict[str, list[str]]) -> Reply:
     return html_reply(page)
 
 
-def submit_consent(sandbox: SandboxServer, form: dict[str, list[str]]) -> Reply:
+def submit_consent(sandbox: SandboxServer,
+                   form: dict[str, list[str]]) -> Reply:
     """The user's decision: a redirect with a code or access_denied."""
     checked = _check_request(sandbox, form)
     if isinstance(checked, Reply):

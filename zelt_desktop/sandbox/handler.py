@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import http.server
 import logging
+import re
 import time
 import uuid
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from zelt_desktop.logs import strip_queries
 from zelt_desktop.sandbox import api, authorize, pages, token
 from zelt_desktop.sandbox.replies import DROP, Reply, html_reply
 
@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # bytes; forms here are small
 IDLE_TIMEOUT = 30.0  # seconds a kept-alive connection may sit idle
+# A query in a logged request line may hold a code or a state.
+_QUERY = re.compile(r"\?[^\s'\"]*")
 
 
 class SandboxHandler(http.server.BaseHTTPRequestHandler):
@@ -60,13 +62,14 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
 
     def log_request(self, code="-", size="-") -> None:
         # The request line may carry a code or a state: log the path only.
-        log.debug("%s %s -> %s", self.command,
-                  urlsplit(self.path).path, code)
+        # A request line too broken to parse has set neither.
+        path = urlsplit(getattr(self, "path", "")).path
+        log.debug("%s %s -> %s", self.command or "-", path or "-", code)
 
     def log_message(self, format: str, *args) -> None:
         # http.server writes to stderr, which a windowed bundle lacks.  A
         # malformed or idle request is the client's trouble: INFO, not more.
-        log.info("%s", strip_queries(format % args))
+        log.info("%s", _QUERY.sub("?…", format % args))
 
     def _route(self, method: str, body: bytes) -> Reply:
         sandbox = self.server.sandbox
