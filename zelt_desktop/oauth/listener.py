@@ -1,0 +1,278 @@
+"""The loopback listener that catches the redirect (RFC 8252 §7.3)."""
+
+from __future__ import annotations
+
+import logging
+import selectors
+import socket
+import threading
+import time
+from urllib.parse import urlsplit
+
+from zelt_desktop.errors import (ConsentCancelled, ConsentTimedOut,
+                                 IssuerMismatch, StateMismatch, ZeltError)
+from zelt_desktop.oauth import wire
+from zelt_desktop.oauth.binding import bind_loopback
+from zelt_desktop.oauth.redirect import Redirect, accept, parse_query
+
+log = logging.getLogger(__name__)
+
+# Browsers open a handful of connections at once; more is an attack.
+MAX_CONNECTIONS = 32
+# How long close() waits for the threads it has woken.
+_JOIN_TIMEOUT = 2.0
+# Pause after a failed accept() (out of file handles), not to spin.
+_ACCEPT_BACKOFF = 0.1
+
+RETURN = "You can return to Zelt Desktop."
+STALE = ("This page is from an earlier sign-in attempt. Use the newest "
+         "tab, or start again in Zelt Desktop.")
+
+
+class LoopbackListener:
+    """Serves the redirect on loopback until a matching redirect arrives.
+
+    Each connection is served in a thread of its own with a read timeout;
+    a request that is not the redirect gets 404 and the wait goes on.
+    ``on_redirect(redirect)`` is called from a listener thread.
+    """
+
+    def __init__(self, listen_uri: str, *, expected_state: str | None,
+                 started_in_zelt: bool = False, issuer: str | None = None,
+                 read_timeout: float = 10.0, on_redirect=None) -> None:
+        self.listen_uri = listen_uri
+        self.path = urlsplit(listen_uri).path or "/"
+        self.addresses: list[tuple[str, int]] = []
+        self._expected_state = expected_state
+        self._started_in_zelt = started_in_zelt
+        self._issuer = issuer or None
+        self._read_timeout = read_timeout
+        self._on_redirect = on_redirect
+        self._lock = threading.Lock()
+        self._done = threading.Condition(self._lock)
+        self._outcome: Redirect | ZeltError | None = None
+        self._claimed = False
+        self._stopping = False
+        self._sockets: list[socket.socket] = []
+        self._connections: set[socket.socket] = set()
+        self._workers: set[threading.Thread] = set()
+        self._thread: threading.Thread | None = None
+        self._wake: tuple[socket.socket, socket.socket] | None = None
+
+    def __enter__(self) -> LoopbackListener:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Bind now (PortInUse if taken) and serve in the background."""
+        if self._thread is not None or self._stopping:
+            raise RuntimeError("a listener starts once")
+        self._sockets = bind_loopback(self.listen_uri)
+        self.addresses = [s.getsockname()[:2] for s in self._sockets]
+        try:
+            self._wake = socket.socketpair()
+            thread = threading.Thread(
+                target=self._serve, name="zelt-listener", daemon=True)
+            thread.start()
+        except Exception:
+            for sock in (*self._sockets, *(self._wake or ())):
+                sock.close()
+            raise
+        self._thread = thread
+        log.info("listening for the redirect on %s",
+                 ", ".join(f"{h} port {p}" for h, p in self.addresses))
+
+    def wait(self, timeout: float | None = None) -> Redirect:
+        """The first redirect that passes the checks.
+
+        Raises ConsentCancelled after cancel() or close(), ConsentTimedOut
+        after ``timeout`` seconds, IssuerMismatch for a foreign issuer.
+        """
+        if self._thread is None:
+            raise RuntimeError("start() the listener before waiting")
+        with self._done:
+            arrived = self._done.wait_for(
+                lambda: self._outcome is not None, timeout)
+            outcome = self._outcome
+        if not arrived:
+            raise ConsentTimedOut("No answer came from the browser in "
+                                  "time. Connect to Zelt again.")
+        if isinstance(outcome, Redirect):
+            return outcome
+        raise outcome
+
+    def cancel(self) -> None:
+        """End the wait from any thread: the sockets close at once."""
+        self._publish(ConsentCancelled("The sign-in was cancelled."))
+        self._stop()
+
+    def close(self) -> None:
+        self.cancel()
+
+    # -- serving ---------------------------------------------------------
+
+    def _serve(self) -> None:
+        wake = self._wake[0]
+        try:
+            with selectors.DefaultSelector() as selector:
+                for sock in (*self._sockets, wake):
+                    selector.register(sock, selectors.EVENT_READ)
+                while True:
+                    for key, _ in selector.select():
+                        if key.fileobj is wake:
+                            return
+                        self._accept(key.fileobj)
+        except Exception:  # a listener that dies must not hang wait()
+            log.exception("the loopback listener stopped")
+            self._publish(ZeltError("The redirect listener stopped; "
+                                    "connect again."))
+        finally:
+            for sock in (*self._sockets, wake):
+                sock.close()
+
+    def _accept(self, server: socket.socket) -> None:
+        try:
+            conn, _ = server.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as e:
+            log.warning("could not accept a connection: %s", e.strerror)
+            time.sleep(_ACCEPT_BACKOFF)
+            return
+        with self._lock:
+            full = len(self._connections) >= MAX_CONNECTIONS
+            if not (full or self._stopping):
+                self._connections.add(conn)
+                worker = threading.Thread(
+                    target=self._handle, args=(conn,),
+                    name="zelt-listener-connection", daemon=True)
+                self._workers.add(worker)
+        if full or self._stopping:
+            log.debug("dropped a connection (%d open)", MAX_CONNECTIONS)
+            conn.close()
+            return
+        worker.start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            self._serve_connection(conn)
+        except Exception:  # one connection must never end the listener
+            log.debug("a connection failed", exc_info=True)
+        finally:
+            with self._lock:
+                self._connections.discard(conn)
+                self._workers.discard(threading.current_thread())
+            conn.close()
+
+    def _serve_connection(self, conn: socket.socket) -> None:
+        deadline = time.monotonic() + self._read_timeout
+        try:
+            request = wire.read_request(conn, deadline)
+        except TimeoutError:
+            log.debug("closed a connection that sent no full request")
+            return
+        except wire.BadRequest as e:
+            log.debug("refused a malformed request: HTTP %d", e.status)
+            wire.reply(conn, e.status, wire.page("error", "Bad request."))
+            return
+        if request is None:
+            return
+        params = parse_query(request.query)
+        if request.path != self.path or not (params.get("code")
+                                             or params.get("error")):
+            log.debug("404 for %s to a path of %d chars", request.method,
+                      len(request.path))
+            wire.reply(conn, 404, wire.page("not_found", RETURN),
+                       head_only=request.method == "HEAD")
+            return
+        if request.method != "GET":
+            wire.reply(conn, 405, wire.page("error", "Use GET."))
+            return
+        self._redirect(conn, params)
+
+    def _redirect(self, conn: socket.socket, params: dict) -> None:
+        try:
+            redirect = accept(params, expected_state=self._expected_state,
+                              issuer=self._issuer,
+                              started_in_zelt=self._started_in_zelt)
+        except StateMismatch:
+            # The code is not logged: only that one came.
+            log.warning("ignored a redirect with %s and a state this "
+                        "attempt did not send (an older tab?)",
+                        "a code" if params.get("code") else "an error")
+            wire.reply(conn, 400, wire.page("error", STALE))
+            return
+        except IssuerMismatch as e:
+            log.warning("a redirect named another issuer; sign-in ended")
+            wire.reply(conn, 400, wire.page("error", str(e)))
+            self._publish(e)
+            return
+
+        with self._lock:
+            first = not self._claimed and self._outcome is None
+            self._claimed = True
+        try:
+            # Reply before publishing: once wait() returns, the caller may
+            # close the listener, which must not cut this page off.
+            wire.reply(conn, 200, _result_page(redirect))
+        finally:
+            if first:
+                self._deliver(redirect)
+            else:
+                log.debug("ignored a repeated redirect")
+
+    def _deliver(self, redirect: Redirect) -> None:
+        log.info("redirect received with %s (state %s)",
+                 "a code" if redirect.code else f"error {redirect.error}",
+                 "checked" if redirect.state_checked else "not checked")
+        if self._publish(redirect) and self._on_redirect is not None:
+            try:
+                self._on_redirect(redirect)
+            except Exception:
+                log.exception("the redirect callback failed")
+
+    # -- ending ----------------------------------------------------------
+
+    def _publish(self, outcome: Redirect | ZeltError) -> bool:
+        with self._done:
+            if self._outcome is not None:
+                return False
+            self._outcome = outcome
+            self._done.notify_all()
+            return True
+
+    def _stop(self) -> None:
+        with self._lock:
+            self._stopping = True
+            workers = list(self._workers)
+            for conn in self._connections:
+                _shutdown(conn)
+        if self._wake is not None:
+            try:
+                self._wake[1].send(b"\0")
+            except OSError:
+                pass
+        current = threading.current_thread()
+        for thread in (self._thread, *workers):
+            if thread is not None and thread is not current:
+                thread.join(_JOIN_TIMEOUT)
+        if self._wake is not None:
+            self._wake[1].close()
+
+
+def _result_page(redirect: Redirect) -> str:
+    if redirect.code is not None:
+        return wire.page("success", RETURN)
+    if redirect.error == "access_denied":
+        return wire.page("denied", RETURN)
+    return wire.page("error", f"Zelt answered: {redirect.error[:100]}.")
+
+
+def _shutdown(conn: socket.socket) -> None:
+    try:
+        conn.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
