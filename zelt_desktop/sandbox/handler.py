@@ -25,7 +25,6 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "ZeltSandbox/1"
-    sys_version = ""
     # Headers and body leave in two sends; without this, Nagle's
     # algorithm and delayed ACKs add about 40 ms to each request.
     disable_nagle_algorithm = True
