@@ -166,7 +166,8 @@ def test_localhost_listens_on_both_families():
 @pytest.mark.parametrize("address", [
     "http://0.0.0.0:53682/cb", "http://[::]:53682/cb",
     "http://example.com:53682/cb", "http://192.168.1.10:53682/cb",
-    "https://127.0.0.1:53682/cb", "http://127.0.0.1/cb"])
+    "https://127.0.0.1:53682/cb", "http://127.0.0.1/cb",
+    "http://[::1:53682/cb", "http://127.0.0.1:99999/cb"])
 def test_only_loopback_is_ever_bound(address):
     with pytest.raises(InvalidSetting):
         LoopbackListener(address, expected_state=STATE).start()

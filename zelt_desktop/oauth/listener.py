@@ -41,7 +41,10 @@ class LoopbackListener:
                  started_in_zelt: bool = False, issuer: str | None = None,
                  read_timeout: float = 10.0, on_redirect=None) -> None:
         self.listen_uri = listen_uri
-        self.path = urlsplit(listen_uri).path or "/"
+        try:
+            self.path = urlsplit(listen_uri).path or "/"
+        except ValueError:
+            self.path = "/"  # start() refuses the address in plain words
         self.addresses: list[tuple[str, int]] = []
         self._expected_state = expected_state
         self._started_in_zelt = started_in_zelt
