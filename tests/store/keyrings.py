@@ -105,6 +105,7 @@ class SwitchedKeyring(_TestBackend):
     def __init__(self, inner: MemoryKeyring) -> None:
         super().__init__()
         self.inner = inner
+        self.max_entry_chars = inner.max_entry_chars
         self.failing = False
 
     def get_password(self, service, username):

@@ -15,7 +15,7 @@ from tests.store.keyrings import HangingKeyring, RaisingKeyring
 from zelt_desktop.errors import (SecretStoreError, SecretStoreLocked,
                                  SecretStoreTimeout, SecretStoreUnavailable)
 from zelt_desktop.store.secrets import (SERVICE, MemoryKeyring, SecretStore,
-                                        entry_limit, open_secret_store)
+                                        entry_limit)
 
 
 def test_memory_round_trip():
