@@ -51,7 +51,6 @@ store.forget_profile("p1")
 print(store.load("p1"), store.load_client_secret("p1"))
 """
 _LOCKED = """
-import time
 from tests.store.session_bus import wait_for_secret_service
 from zelt_desktop.errors import SecretStoreError
 from zelt_desktop.store.secrets import SecretStore
@@ -59,12 +58,11 @@ from keyring.backends import SecretService
 
 assert wait_for_secret_service(), "the keyring daemon did not start"
 store = SecretStore(SecretService.Keyring(), timeout=5)
-started = time.monotonic()
 try:
     store.set("p1/client-secret", "test-secret-not-real")
     print("stored")
 except SecretStoreError as e:
-    print(type(e).__name__, round(time.monotonic() - started))
+    print(type(e).__name__)
 """
 
 
@@ -167,7 +165,6 @@ def test_locked_collection_is_reported_without_hanging(tmp_path):
     with private_session(tmp_path, unlock_password=None) as env:
         lines = run_child(_LOCKED, env)
 
-    error, seconds = lines[0].split()
-    assert error in ("SecretStoreLocked", "SecretStoreUnavailable")
-    assert int(seconds) <= 5
+    # Not SecretStoreTimeout: the store answered, and said why.
+    assert lines in (["SecretStoreLocked"], ["SecretStoreUnavailable"])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import keyring.errors
 import pytest
@@ -138,15 +137,14 @@ def test_hanging_backend_times_out_quickly():
     backend = HangingKeyring()
     store = SecretStore(backend, timeout=0.2)
     try:
-        started = time.monotonic()
-        with pytest.raises(SecretStoreTimeout):
+        # Returning at all is the point; pytest-timeout catches a hang.
+        with pytest.raises(SecretStoreTimeout) as caught:
             store.get("p1/tokens")
         with pytest.raises(SecretStoreTimeout):
             store.set("p1/tokens", "x")
-        # Generous bound: the point is that the call returns at all.
-        assert time.monotonic() - started < 10
     finally:
         backend.release.set()
+    assert "did not answer in time" in str(caught.value)
 
 
 _OPEN_SCRIPT = """
