@@ -27,7 +27,8 @@ FLAGS = {"name": "NAME", "client_id": "--client-id",
 
 def register(commands, common: argparse.ArgumentParser) -> None:
     group = commands.add_parser(
-        "profile", parents=[common], help="add, list or remove profiles",
+        "profile", parents=[common],
+        help="add, list or remove profiles; write a relay page",
         description="A profile is one Zelt app connection.")
     actions = group.add_subparsers(dest="action", metavar="ACTION",
                                    required=True)
