@@ -11,7 +11,10 @@ from zelt_desktop import __version__
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="zelt-desktop",
-        description="Connect to the Zelt HR API and browse your people.")
+        description="Connect to the Zelt HR API and browse your people. "
+                    "Without a command it opens the window.",
+        epilog="Commands for scripts: profile, login, status, users, "
+               "logout, diagnose (see 'zelt-desktop COMMAND --help').")
     p.add_argument("--version", action="version",
                    version=f"zelt-desktop {__version__}")
     p.add_argument("--demo", action="store_true",
@@ -28,14 +31,21 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    from zelt_desktop.browser import restore_child_environment
+    restore_child_environment()
+
+    from zelt_desktop.cli.main import is_command_line, run as run_command
+    if is_command_line(argv):
+        return run_command(argv)
+
     args = parser().parse_args(argv)
     if args.self_test and not args.demo:
         parser().error("--self-test needs --demo")
-
-    from zelt_desktop.browser import restore_child_environment
+    from zelt_desktop.diagnostics import install_recent_errors
     from zelt_desktop.logs import setup_logging
     setup_logging(verbose=args.verbose)
-    restore_child_environment()
+    install_recent_errors()
 
     from zelt_desktop.ui.app import run
     return run(args)

@@ -14,6 +14,8 @@ import webbrowser
 
 log = logging.getLogger(__name__)
 
+_restored = False
+
 
 def restore_child_environment() -> None:
     """Give programs we start the library path the user had.
@@ -24,8 +26,10 @@ def restore_child_environment() -> None:
     read its path at start-up, so changing the variable now only affects
     children.
     """
-    if not getattr(sys, "frozen", False):
+    global _restored
+    if _restored or not getattr(sys, "frozen", False):
         return
+    _restored = True
     original = os.environ.pop("LD_LIBRARY_PATH_ORIG", None)
     if original is not None:
         os.environ["LD_LIBRARY_PATH"] = original
