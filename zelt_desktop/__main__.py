@@ -9,12 +9,15 @@ from zelt_desktop import __version__
 
 
 def parser() -> argparse.ArgumentParser:
+    from zelt_desktop.cli.main import exit_code_table
     p = argparse.ArgumentParser(
         prog="zelt-desktop",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Connect to the Zelt HR API and browse your people. "
                     "Without a command it opens the window.",
-        epilog="Commands for scripts: profile, login, status, users, "
-               "logout, diagnose (see 'zelt-desktop COMMAND --help').")
+        epilog="commands for scripts: profile, login, status, users, "
+               "logout, diagnose\n(see 'zelt-desktop COMMAND --help')\n\n"
+               + exit_code_table())
     p.add_argument("--version", action="version",
                    version=f"zelt-desktop {__version__}")
     p.add_argument("--demo", action="store_true",

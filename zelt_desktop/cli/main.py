@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Zelt Desktop on the command line: profiles, sign-in\n"
                     "and the employee list. Results go to standard output,\n"
                     "messages to standard error.",
-        epilog=_exit_code_table(),
+        epilog=exit_code_table(),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version",
                         version=f"zelt-desktop {__version__}")
@@ -70,7 +70,7 @@ def _add_global_options(parser: argparse.ArgumentParser, default) -> None:
                         help=argparse.SUPPRESS)
 
 
-def _exit_code_table() -> str:
+def exit_code_table() -> str:
     rows = [f"  {code}  {meaning}" for code, meaning in EXIT_CODES]
     return "exit codes:\n" + "\n".join(rows)
 
