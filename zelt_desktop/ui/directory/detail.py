@@ -1,0 +1,136 @@
+"""The detail panel: every field Zelt returned for the selected person."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex,
+                            QPersistentModelIndex, Qt, Signal)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView,
+                               QLabel, QPushButton, QTableView, QVBoxLayout,
+                               QWidget)
+
+from zelt_desktop.zelt.employees import Employee, detail_fields
+
+log = logging.getLogger(__name__)
+
+_Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+
+
+class FieldsModel(QAbstractTableModel):
+    """Two columns: the field's dotted path and its value."""
+
+    TITLES = ("Field", "Value")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._fields: list[tuple[str, str]] = []
+
+    def set_fields(self, fields: list[tuple[str, str]]) -> None:
+        self.beginResetModel()
+        self._fields = fields
+        self.endResetModel()
+
+    def fields(self) -> list[tuple[str, str]]:
+        return list(self._fields)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._fields)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 2
+
+    def data(self, index: _Index, role: int = _DISPLAY):
+        if not index.isValid() or role not in (_DISPLAY, _TOOLTIP):
+            return None
+        return self._fields[index.row()][index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = _DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return self.TITLES[section]
+        return None
+
+
+class DetailPanel(QWidget):
+    """The selected person's name, every field, and copy buttons.
+
+    ``row_text`` is set by the directory: it gives a person's visible
+    cells, tab-separated, for "Copy row".
+
+    Signals:
+        copied(str): what was put on the clipboard ("email" or "row").
+    """
+
+    copied = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.employee: Employee | None = None
+        self.row_text = lambda e: e.name
+
+        self.title = QLabel(self, objectName="detailTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
+
+        self.model = FieldsModel(self)
+        self.table = QTableView(self, objectName="detailFields")
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Every field of the selected person")
+        self.table.setSelectionBehavior(
+            QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        self.copy_email = QPushButton("Copy &email", self,
+                                      objectName="copyEmailButton")
+        self.copy_email.setAccessibleName("Copy email address")
+        self.copy_email.clicked.connect(self._on_copy_email_clicked)
+        self.copy_row = QPushButton("Copy &row", self,
+                                    objectName="copyRowButton")
+        self.copy_row.setAccessibleName("Copy the whole row")
+        self.copy_row.clicked.connect(self._on_copy_row_clicked)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_email)
+        buttons.addWidget(self.copy_row)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.show_employee(None)
+
+    def show_employee(self, employee: Employee | None) -> None:
+        self.employee = employee
+        if employee is None:
+            self.title.setText("Select a person to see every field.")
+            self.model.set_fields([])
+        else:
+            self.title.setText(employee.name or employee.email
+                               or f"ID {employee.user_id}")
+            self.model.set_fields(detail_fields(employee.raw))
+        self.copy_email.setEnabled(bool(employee and employee.email))
+        self.copy_row.setEnabled(employee is not None)
+
+    def _on_copy_email_clicked(self) -> None:
+        if self.employee and self.employee.email:
+            QGuiApplication.clipboard().setText(self.employee.email)
+            self.copied.emit("email")
+
+    def _on_copy_row_clicked(self) -> None:
+        if self.employee is not None:
+            QGuiApplication.clipboard().setText(self.row_text(self.employee))
+            self.copied.emit("row")

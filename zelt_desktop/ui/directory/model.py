@@ -1,0 +1,195 @@
+"""The table model over the loaded employees: one row per person."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Sequence
+
+from PySide6.QtCore import (QAbstractTableModel, QDate, QLocale,
+                            QModelIndex, QPersistentModelIndex, Qt, Signal)
+
+from zelt_desktop.zelt.employees import (COLUMNS, DEFAULT_COLUMNS, Employee,
+                                         ManagerLookup, normalise)
+
+log = logging.getLogger(__name__)
+
+# data() with this role answers the row's Employee.
+EmployeeRole = Qt.ItemDataRole.UserRole + 1
+
+# data() runs for every painted cell and role: plain ints compare fastest.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class DateTexts:
+    """Dates in the user's short locale format, each formatted once.
+
+    A company of 100,000 people has a few thousand distinct start dates,
+    so the cache stays small while search and paint reuse the text.
+    """
+
+    def __init__(self, locale: QLocale | None = None) -> None:
+        self._locale = locale or QLocale()
+        self._texts: dict[date, str] = {}
+
+    def text(self, day: date | None) -> str:
+        if day is None:
+            return ""
+        text = self._texts.get(day)
+        if text is None:
+            qdate = QDate(day.year, day.month, day.day)
+            text = self._locale.toString(qdate, QLocale.FormatType.ShortFormat)
+            self._texts[day] = text
+        return text
+
+
+class DirectoryModel(QAbstractTableModel):
+    """The loaded people, in loading order, over the chosen columns.
+
+    Rows are plain ``Employee`` objects (no item per cell), so 100,000
+    people cost about what their records cost.  Sorting and filtering are
+    the view model's work (``filter.DirectoryView``).
+
+    Signals:
+        managers_resolved(object): a list of rows whose manager name arrived with a
+            later page; dataChanged follows for the manager column.
+    """
+
+    managers_resolved = Signal(object)
+
+    def __init__(self, parent=None, *, columns: Sequence[str] = ()) -> None:
+        super().__init__(parent)
+        self._employees: list[Employee] = []
+        self._columns = list(columns or DEFAULT_COLUMNS)
+        self._managers = ManagerLookup()
+        self._sort_keys: dict[str, list[tuple]] = {}
+        self.dates = DateTexts()
+
+    # -- the data ----------------------------------------------------------
+
+    @property
+    def employees(self) -> list[Employee]:
+        return self._employees
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def employee(self, row: int) -> Employee:
+        return self._employees[row]
+
+    def append_page(self, items: list[dict]) -> None:
+        """Add one page of records as Zelt sent them."""
+        if not items:
+            return
+        new = [normalise(item) for item in items]
+        first = len(self._employees)
+        self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+        self._employees.extend(new)
+        changed = self._managers.add(new)
+        for key, keys in self._sort_keys.items():
+            keys.extend(map(COLUMNS[key].sort_key, new))
+        self.endInsertRows()
+        self._managers_changed(changed)
+        log.debug("page of %d added, %d rows", len(new), len(self._employees))
+
+    def set_employees(self, items: list[dict]) -> None:
+        """Replace every row with ``items``."""
+        self.beginResetModel()
+        self._reset_rows()
+        self._employees = [normalise(item) for item in items]
+        self._managers.add(self._employees)
+        self.endResetModel()
+
+    def restore(self, employees: list[Employee]) -> None:
+        """Show ``employees`` again, as normalised before (a failed reload)."""
+        self.beginResetModel()
+        self._reset_rows()
+        self._employees = list(employees)
+        self._managers.add(self._employees)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._reset_rows()
+        self.endResetModel()
+
+    def set_columns(self, keys: Sequence[str]) -> None:
+        """Show ``keys`` (COLUMNS keys), in this order."""
+        unknown = [key for key in keys if key not in COLUMNS]
+        if unknown or not keys:
+            raise ValueError(f"unknown or no columns: {unknown}")
+        if list(keys) == self._columns:
+            return
+        self.beginResetModel()
+        self._columns = list(keys)
+        self.endResetModel()
+
+    def sort_keys(self, key: str) -> list[tuple]:
+        """The core sort key of every row for column ``key``, kept."""
+        keys = self._sort_keys.get(key)
+        if keys is None:
+            keys = list(map(COLUMNS[key].sort_key, self._employees))
+            self._sort_keys[key] = keys
+        return keys
+
+    def text(self, e: Employee, key: str) -> str:
+        """What a cell shows: the core's text, dates in the locale."""
+        if key == "start_date":
+            return self.dates.text(e.start_date)
+        return COLUMNS[key].value(e)
+
+    def _reset_rows(self) -> None:
+        self._employees = []
+        self._managers = ManagerLookup()
+        self._sort_keys.clear()
+
+    def _managers_changed(self, rows: list[int]) -> None:
+        if not rows:
+            return
+        keys = self._sort_keys.get("manager")
+        for row in rows if keys is not None else ():
+            keys[row] = COLUMNS["manager"].sort_key(self._employees[row])
+        self.managers_resolved.emit(rows)
+        if "manager" in self._columns:
+            column = self._columns.index("manager")
+            self.dataChanged.emit(self.index(rows[0], column),
+                                  self.index(rows[-1], column),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    # -- QAbstractTableModel -----------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._employees)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, column: int, role: int):
+        """data() for a source row, without building an index."""
+        if role == _DISPLAY or role == _TOOLTIP:
+            return self.text(self._employees[row], self._columns[column])
+        if role == EmployeeRole:
+            return self._employees[row]
+        if role == _ALIGNMENT and self._columns[column] == "user_id":
+            return _RIGHT
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole,
+                    Qt.ItemDataRole.ToolTipRole):
+            return COLUMNS[self._columns[section]].title
+        return None
