@@ -28,7 +28,8 @@ def test_every_option_round_trips_through_flags():
         access_token_lifetime=60.0, latency=0.25, page_size_cap=37,
         client_auth="rfc6749", no_scopes=True, omit_expires_in=0.5,
         rate_limit=0.1, retry_after=2.0, waf_burst=30, server_errors=0.2,
-        drop_connections=0.3, malformed_json=0.4, fault_seed=11)
+        drop_connections=0.3, malformed_json=0.4, drop_token_replies=0.6,
+        fault_seed=11)
     changed = {f.name for f in dataclasses.fields(options)
                if getattr(options, f.name) != f.default}
     assert changed == {f.name for f in dataclasses.fields(options)}

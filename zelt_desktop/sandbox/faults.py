@@ -70,6 +70,19 @@ class Faults:
         log.debug("fault: JSON truncated")
         return json_bytes(reply.body[:len(reply.body) // 2], reply.status)
 
+    def after_token(self, reply: Reply) -> Reply:
+        """Maybe lose a token reply once its tokens are issued.
+
+        The request did its work: a code or refresh token it carried is
+        spent, and the client never learns the new pair (issue 5, "A lost
+        refresh reply").
+        """
+        if reply.status != 200 or \
+                not self._roll(self.options.drop_token_replies):
+            return reply
+        log.debug("fault: token reply lost")
+        return DROP
+
     def omit_expires_in(self) -> bool:
         return self._roll(self.options.omit_expires_in)
 

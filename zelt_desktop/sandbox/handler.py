@@ -84,9 +84,9 @@ class SandboxHandler(http.server.BaseHTTPRequestHandler):
                 return authorize.show_consent(sandbox, query)
             return authorize.submit_consent(sandbox, self._form(body))
         if path == token.TOKEN_PATH and method == "POST":
-            return token.token_endpoint(
+            return sandbox.faults.after_token(token.token_endpoint(
                 sandbox, self.headers.get("Authorization"),
-                self.headers.get("Content-Type", ""), self._form(body))
+                self.headers.get("Content-Type", ""), self._form(body)))
         client_id = _code_flow_client(path)
         if client_id is not None and method == "GET":
             return authorize.code_flow(sandbox, client_id)

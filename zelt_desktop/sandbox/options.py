@@ -30,10 +30,12 @@ _HELP = {
     "server_errors": "rate of API answers 500",
     "drop_connections": "rate of API requests closed without an answer",
     "malformed_json": "rate of API answers with truncated JSON",
+    "drop_token_replies": "rate of token replies lost after the tokens "
+                          "were issued (a refresh token sent is spent)",
     "fault_seed": "seed of the fault draws",
 }
 _RATES = ("omit_expires_in", "rate_limit", "server_errors",
-          "drop_connections", "malformed_json")
+          "drop_connections", "malformed_json", "drop_token_replies")
 _LOOPBACK_HOSTS = ("127.0.0.1", "::1")
 
 
@@ -58,6 +60,7 @@ class SandboxOptions:
     server_errors: float = 0.0
     drop_connections: float = 0.0
     malformed_json: float = 0.0
+    drop_token_replies: float = 0.0
     fault_seed: int = 0
 
     def __post_init__(self) -> None:
