@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import requests
+from PySide6.QtWidgets import (QAbstractButton, QLabel, QLineEdit,
+                               QPlainTextEdit, QTextEdit, QWidget)
 
 from tests.helpers import free_port
 from tests.reliability.leaks import (app_logging, files_text, leaks,
                                      queries)
 from zelt_desktop.connection import token_client
+from zelt_desktop.context import AppContext
 from zelt_desktop.errors import InvalidClient, RefreshRejected
 from zelt_desktop.profiles import Profile
 from zelt_desktop.sandbox import robot
 from zelt_desktop.signin import SignIn
+from zelt_desktop.store.secrets import MemoryKeyring, SecretStore
 from zelt_desktop.store.tokens import TokenStore
+from zelt_desktop.ui.main_window import MainWindow
 from zelt_desktop.ui.messages import explain
 
 SECRET = "test-secret-not-real-5f2c"
 WRONG_SECRET = "wrong-secret-not-real-9d41"
 STALE_CODE = "stale-code-not-real-77ab"
 WAIT = 30.0
+WAIT_MS = 20_000
 
 
 class Seen:
@@ -119,4 +127,87 @@ def test_sign_in_refresh_and_load_leak_nothing(
     assert leaks(files.values(), secrets) == []
     assert leaks(shown, secrets) == []
     assert queries(recorder.texts("zelt_desktop")) == []
+    assert queries(files.values()) == []
+
+
+# -- the window --------------------------------------------------------------
+
+class _Prefs(dict):
+    """The window's own preferences, in memory."""
+
+    def set(self, key: str, value) -> None:
+        self[key] = value
+
+
+class Browser:
+    """Presses Allow access on every consent page the window opens."""
+
+    def open(self, url: str) -> bool:
+        threading.Thread(target=robot.press, args=(url,),
+                         daemon=True).start()
+        return True
+
+
+def window_texts(window) -> list[str]:
+    """What the window shows: titles, labels, buttons, tips, statuses.
+
+    Editable fields hold what the user typed (the secret among it) and
+    are left out; read-only ones are shown text and are kept.
+    """
+    texts = [window.windowTitle(), window.statusBar().currentMessage()]
+    for widget in window.findChildren(QWidget):
+        texts += [widget.windowTitle(), widget.toolTip(),
+                  widget.statusTip(), widget.accessibleName()]
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit) and widget.isReadOnly():
+            texts.append(widget.text())
+        elif isinstance(widget, (QTextEdit, QPlainTextEdit)):
+            texts.append(widget.toPlainText())
+    return [text for text in texts if text]
+
+
+def test_window_sign_in_refresh_and_failure_leak_nothing(
+        qtbot, sandbox, profile, home, tmp_path):
+    context = AppContext.create(secret_store=SecretStore(MemoryKeyring()),
+                                open_browser=Browser().open)
+    seen, shown = Seen(sandbox), []
+
+    with app_logging(home / "logs") as recorder:
+        window = MainWindow(context, ui_settings=_Prefs())
+        qtbot.addWidget(window)
+        window.statusBar().messageChanged.connect(shown.append)
+        window.connect_failed.connect(shown.append)
+        window.load_failed.connect(shown.append)
+        with qtbot.waitSignal(window.ready, timeout=WAIT_MS):
+            window.show()
+
+        window.sign_in.set_profile(profile, SECRET)
+        with qtbot.waitSignal(window.employees_loaded, timeout=WAIT_MS):
+            window.sign_in.connect_button.click()
+        seen.tokens(context.tokens().load(profile.id).tokens)
+        shown += window_texts(window)
+
+        sandbox.advance_clock(3700)  # asleep past the expiry: a 401
+        with qtbot.waitSignal(window.employees_loaded, timeout=WAIT_MS):
+            window.refresh()
+        seen.tokens(context.tokens().load(profile.id).tokens)
+        shown += window_texts(window)
+
+        window.reconnect()
+        window.sign_in.set_profile(profile, WRONG_SECRET)
+        with qtbot.waitSignal(window.connect_failed, timeout=WAIT_MS) as got:
+            window.sign_in.connect_button.click()
+        shown += window_texts(window)
+        window.close()
+
+    secrets = seen.all()
+    files = files_text(tmp_path)
+    assert "App credentials" in got.args[0]
+    assert sum(f.get("grant_type") == "refresh_token"
+               for f in sandbox.token_requests) == 1
+    assert any(name.endswith("settings.json") for name in files)
+    assert leaks(shown, secrets) == []
+    assert leaks(recorder.texts(), secrets) == []
+    assert leaks(files.values(), secrets) == []
     assert queries(files.values()) == []
