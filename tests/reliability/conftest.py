@@ -12,6 +12,17 @@ import pytest
 from tests.reliability.logwatch import LogWatch
 
 _WATCH = pytest.StashKey[LogWatch]()
+# requests (and curl) read these; a machine's proxy must never be asked
+# to reach the test servers on loopback.
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def no_machine_proxy(monkeypatch):
+    """No proxy from the environment, unless a test sets one itself."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
 
 
 @pytest.fixture(autouse=True)
