@@ -138,6 +138,9 @@ class SignIn:
         on_step("exchanging")
         tokens = client.exchange(redirect, verifier)
         store_tokens(self._store, self.profile, tokens)
+        # Saved once Zelt has accepted it: a mistyped secret must not
+        # replace one that works (issue 5: nothing is lost on failure).
+        self._store.save_client_secret(self.profile.id, self._secret)
         on_step("stored")
         connection = open_connection(self.profile, self._store,
                                      client_secret=self._secret,
