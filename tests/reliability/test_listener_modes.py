@@ -16,7 +16,7 @@ from tests.helpers import free_port
 from tests.oauth.scripted import Answer, ScriptedServer
 from tests.oauth.wire_client import get, status_of
 from zelt_desktop.errors import (ConsentCancelled, ConsentTimedOut,
-                                 InvalidGrant, PortInUse)
+                                 InvalidClient, InvalidGrant, PortInUse)
 from zelt_desktop.oauth.client import TokenClient
 from zelt_desktop.profiles import Profile
 from zelt_desktop.sandbox import robot
@@ -52,13 +52,14 @@ def new_sign_in(profile, secret_store, tmp_path):
     store = TokenStore(secret_store, lock_dir=tmp_path / "locks")
     made = []
 
-    def make(**kwargs) -> SignIn:
+    def make(secret: str = SECRET, **kwargs) -> SignIn:
         kwargs.setdefault("wait_limit", WAIT)
-        attempt = SignIn(profile, SECRET, store,
+        attempt = SignIn(profile, secret, store,
                          open_browser=lambda url: False, **kwargs)
         made.append(attempt)
         return attempt
 
+    make.store = store
     yield make
     for attempt in made:
         attempt.cancel()
@@ -157,6 +158,25 @@ def test_overall_wait_ends_with_a_message_and_frees_the_port(
     again = new_sign_in()
     again.start_listener()
     assert again.listener.addresses == attempt.listener.addresses
+
+
+def test_only_an_accepted_client_secret_is_saved(profile, new_sign_in):
+    store = new_sign_in.store
+    for secret in (SECRET, "wrong-secret-not-real"):
+        attempt = new_sign_in(secret)
+        attempt.start_listener()
+        robot.press(attempt.consent_url)
+        redirect = attempt.wait()
+        if secret == SECRET:
+            attempt.complete(redirect).close()
+            tokens = store.load(profile.id).tokens
+            continue
+        with pytest.raises(InvalidClient):
+            attempt.complete(redirect)
+
+    # The typo cost nothing: the working secret and sign-in are kept.
+    assert store.load_client_secret(profile.id) == SECRET
+    assert store.load(profile.id).tokens == tokens
 
 
 def _wait_into(attempt: SignIn, outcome: list) -> None:
