@@ -91,6 +91,15 @@ def test_no_match_names_the_query_and_clears_it(panel, qtbot):
     assert panel.view_model.rowCount() == 250
 
 
+def test_no_match_follows_a_growing_query(panel, qtbot):
+    load(panel)
+    panel.set_search("qqq")
+    assert panel.empty_state_text() == "No one matches “qqq”."
+    qtbot.keyClicks(panel.search, "z")
+    qtbot.waitUntil(lambda: not panel.bar.search_pending)
+    assert panel.empty_state_text() == "No one matches “qqqz”."
+
+
 def test_quick_filters_combine_with_typed_search(panel, qtbot):
     load(panel)
     qtbot.waitUntil(lambda: panel.bar.site.count() > 1)
@@ -179,6 +188,16 @@ def test_double_click_opens_a_closed_detail(panel, qtbot):
                       pos=rect.center())
     assert panel.splitter.sizes()[1] > 0
     assert panel.detail.employee is panel.view_model.employee(3)
+
+
+def test_enter_on_a_row_opens_the_detail(panel, qtbot):
+    load(panel)
+    panel.splitter.setSizes([1000, 0])
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.view_model.index(5, 0))
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert panel.splitter.sizes()[1] > 0
+    assert panel.detail.employee is panel.view_model.employee(5)
 
 
 def test_column_choice_is_remembered(qtbot, settings):

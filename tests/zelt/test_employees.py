@@ -8,7 +8,8 @@ import pytest
 
 from zelt_desktop.zelt.employees import (
     COLUMNS, DEFAULT_COLUMNS, ManagerLookup, detail_fields, fold,
-    matches_status, natural_key, normalise, resolve_managers, sort_order)
+    matches_status, natural_key, normalise, ranks, resolve_managers,
+    sort_order)
 
 FLAT = {
     "userId": 7, "firstName": "Ana", "lastName": "Núñez",
@@ -200,3 +201,10 @@ def test_detail_fields_flatten_nested_values_in_stable_order():
         ("role.department.name", "R&D"), ("role.jobTitle", "Engineer"),
         ("role.site.name", "Malmö"), ("tags.0", "a"), ("tags.1", "b"),
         ("userId", "8")]
+
+
+def test_ranks_tie_equal_keys_and_leave_empty_at_zero():
+    keys = [natural_key(t) for t in ("b", "", "a", "B", "c")]
+    assert ranks(keys) == [2, 0, 1, 2, 3]
+    assert sort_order(ranks(keys), descending=True) == \
+        sort_order(keys, descending=True)

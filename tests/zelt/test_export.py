@@ -12,8 +12,9 @@ from zelt_desktop.zelt.employees import normalise
 from zelt_desktop.zelt.export import neutralise, write_csv
 
 PEOPLE = [normalise(r) for r in (
-    {"userId": 1, "displayName": "Zoë Ünal", "emailAddress": "z@example.test",
-     "department": "Sales", "startDate": "2020-01-31"},
+    {"userId": 1, "displayName": "Zoë Ünal",
+     "emailAddress": "z@example.test", "department": "Sales",
+     "startDate": "2020-01-31"},
     {"userId": 2, "displayName": "Bob", "department": "=1+2",
      "jobTitle": "@SUM(A1)"},
     {"userId": 3, "displayName": "-Minus", "site": "+44 113"},

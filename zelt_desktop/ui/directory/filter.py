@@ -80,14 +80,6 @@ class DirectoryView(QAbstractProxyModel):
         employees = self._source.employees
         return [employees[row] for row in self._rows]
 
-    def row_of(self, employee: Employee) -> int | None:
-        """The view row showing ``employee``, or None."""
-        employees = self._source.employees
-        for position, row in enumerate(self._rows):
-            if employees[row] is employee:
-                return position
-        return None
-
     # -- search, quick filters, sort ---------------------------------------
 
     def set_search(self, text: str) -> None:
@@ -122,8 +114,9 @@ class DirectoryView(QAbstractProxyModel):
         if self._sort_key is None:
             self._order = list(range(self._source.rowCount()))
             return
-        keys = self._source.sort_keys(self._sort_key)
-        self._order = sort_order(keys, self._descending)
+        ranks = self._source.sort_ranks(self._sort_key)
+        self._order = sort_order(ranks, self._descending)
+        log.debug("sorted %d rows by %s", len(ranks), self._sort_key)
 
     def _filter(self) -> None:
         self._base = self._passing(self._order)
@@ -131,8 +124,8 @@ class DirectoryView(QAbstractProxyModel):
         self._replace_rows(self._search.search(self._query))
 
     def _passing(self, rows: list[int]) -> list[int]:
-        if self._department is self._site is None \
-                and self._status == "everyone":
+        if (self._department is None and self._site is None
+                and self._status == "everyone"):
             return list(rows)
         employees = self._source.employees
         department, site, status = self._department, self._site, self._status
@@ -144,6 +137,12 @@ class DirectoryView(QAbstractProxyModel):
 
     def _replace_rows(self, rows: list[int]) -> None:
         """Show ``rows``, keeping selection and current row where shown."""
+        if rows == self._rows:
+            # Nothing moves: no repaint (later letters of a word often
+            # keep the same people), but the query changed.
+            self._rows = rows
+            self.counts_changed.emit(len(rows), self._source.rowCount())
+            return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         sources = [self._rows[i.row()] for i in old]

@@ -10,7 +10,7 @@ from PySide6.QtCore import (QAbstractTableModel, QDate, QLocale,
                             QModelIndex, QPersistentModelIndex, Qt, Signal)
 
 from zelt_desktop.zelt.employees import (COLUMNS, DEFAULT_COLUMNS, Employee,
-                                         ManagerLookup, normalise)
+                                         ManagerLookup, normalise, ranks)
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,9 @@ class DirectoryModel(QAbstractTableModel):
     the view model's work (``filter.DirectoryView``).
 
     Signals:
-        managers_resolved(object): a list of rows whose manager name arrived with a
-            later page; dataChanged follows for the manager column.
+        managers_resolved(object): the list of rows whose manager's name
+            came with a later page; dataChanged follows for the manager
+            column.
     """
 
     managers_resolved = Signal(object)
@@ -68,6 +69,7 @@ class DirectoryModel(QAbstractTableModel):
         self._columns = list(columns or DEFAULT_COLUMNS)
         self._managers = ManagerLookup()
         self._sort_keys: dict[str, list[tuple]] = {}
+        self._ranks: dict[str, list[int]] = {}
         self.dates = DateTexts()
 
     # -- the data ----------------------------------------------------------
@@ -94,6 +96,7 @@ class DirectoryModel(QAbstractTableModel):
         changed = self._managers.add(new)
         for key, keys in self._sort_keys.items():
             keys.extend(map(COLUMNS[key].sort_key, new))
+        self._ranks.clear()
         self.endInsertRows()
         self._managers_changed(changed)
         log.debug("page of %d added, %d rows", len(new), len(self._employees))
@@ -138,6 +141,13 @@ class DirectoryModel(QAbstractTableModel):
             self._sort_keys[key] = keys
         return keys
 
+    def sort_ranks(self, key: str) -> list[int]:
+        """Every row's rank for column ``key`` (0: empty), kept."""
+        kept = self._ranks.get(key)
+        if kept is None:
+            kept = self._ranks[key] = ranks(self.sort_keys(key))
+        return kept
+
     def text(self, e: Employee, key: str) -> str:
         """What a cell shows: the core's text, dates in the locale."""
         if key == "start_date":
@@ -148,10 +158,12 @@ class DirectoryModel(QAbstractTableModel):
         self._employees = []
         self._managers = ManagerLookup()
         self._sort_keys.clear()
+        self._ranks.clear()
 
     def _managers_changed(self, rows: list[int]) -> None:
         if not rows:
             return
+        self._ranks.pop("manager", None)
         keys = self._sort_keys.get("manager")
         for row in rows if keys is not None else ():
             keys[row] = COLUMNS["manager"].sort_key(self._employees[row])

@@ -50,6 +50,9 @@ class DirectoryPanel(QWidget):
         self._pages = 0
         self._previous: list[Employee] = []
         self._failure = ""
+        self._departments: set[str] = set()
+        self._sites: set[str] = set()
+        self._seen = 0
         self.model = DirectoryModel(
             self, columns=saved_columns(self._settings))
         self.view_model = DirectoryView(self.model, self)
@@ -59,6 +62,7 @@ class DirectoryPanel(QWidget):
         self._build_widgets()
         self._connect()
         self._lay_out()
+        self._set_tab_order()
         self.show_not_connected()
 
     # -- the widgets -------------------------------------------------------
@@ -128,11 +132,16 @@ class DirectoryPanel(QWidget):
         self.bar.down_pressed.connect(self._focus_table)
         self.view_model.counts_changed.connect(self._on_view_counts_changed)
         self.model.rowsInserted.connect(self._choices.start)
-        self.model.modelReset.connect(self._choices.start)
+        self.model.modelReset.connect(self._on_model_reset)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, previous: self._sync_detail())
+        # Not ``activated``: where one click activates (KDE), the focus
+        # would leave the table on every click.
         self.table.doubleClicked.connect(self._open_detail)
-        self.table.activated.connect(self._open_detail)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            enter = QShortcut(QKeySequence(key), self.table)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+            enter.activated.connect(self._open_detail)
         self.empty.action_triggered.connect(self._on_empty_action)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -156,6 +165,16 @@ class DirectoryPanel(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
+
+    def _set_tab_order(self) -> None:
+        bar = self.bar
+        chain = [bar.search, bar.department, bar.site, bar.status,
+                 self.columns_button, self.export_button, self.table,
+                 self.empty.button, self.detail.table,
+                 self.detail.copy_email, self.detail.copy_row,
+                 self.cancel_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     # -- loading, driven by the window -------------------------------------
 
@@ -295,13 +314,23 @@ class DirectoryPanel(QWidget):
     def _on_bar_filters_changed(self) -> None:
         self.view_model.set_filters(**self.bar.filters())
 
+    def _on_model_reset(self) -> None:
+        self._departments, self._sites, self._seen = set(), set(), 0
+        self._choices.start()
+
     def _refresh_choices(self) -> None:
-        employees = self.model.employees
-        self.bar.set_choices(self.bar.department,
-                             {e.department for e in employees},
-                             "All departments")
-        self.bar.set_choices(self.bar.site, {e.site for e in employees},
-                             "All sites")
+        # Only the rows added since the last time: this runs per page.
+        new = self.model.employees[self._seen:]
+        self._seen += len(new)
+        departments = self._departments | {e.department for e in new}
+        sites = self._sites | {e.site for e in new}
+        if departments != self._departments or not self._seen:
+            self._departments = departments
+            self.bar.set_choices(self.bar.department, departments,
+                                 "All departments")
+        if sites != self._sites or not self._seen:
+            self._sites = sites
+            self.bar.set_choices(self.bar.site, sites, "All sites")
 
     # -- keyboard and selection --------------------------------------------
 
@@ -327,7 +356,7 @@ class DirectoryPanel(QWidget):
             self.detail.show_employee(employee)
             self.selection_changed.emit(employee)
 
-    def _open_detail(self, index: QModelIndex) -> None:
+    def _open_detail(self, index: QModelIndex | None = None) -> None:
         """Show the detail pane, even when dragged shut, and focus it."""
         sizes = self.splitter.sizes()
         if len(sizes) == 2 and sizes[1] == 0:
