@@ -8,7 +8,7 @@ import signal
 import socket
 import sys
 
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QtMsgType, QSocketNotifier, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -21,10 +21,31 @@ from zelt_desktop.ui.main_window import MainWindow
 log = logging.getLogger(__name__)
 
 
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+_qt_log = logging.getLogger("zelt_desktop.qt")
+
+
+def _on_qt_message(kind, context, message: str) -> None:
+    """Qt's own messages go to the log, not to a standard error that a
+    windowed bundle does not have."""
+    level = _QT_LEVELS.get(kind, logging.WARNING)
+    # The offscreen platform warns about window hints it cannot apply.
+    if "propagateSizeHints" in message:
+        level = logging.DEBUG
+    _qt_log.log(level, "%s", message)
+
+
 def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once."""
     app = QApplication.instance()
     if app is None:
+        qInstallMessageHandler(_on_qt_message)
         app = QApplication(argv or [sys.argv[0]])
         app.setApplicationName("Zelt Desktop")
         app.setApplicationVersion(__version__)

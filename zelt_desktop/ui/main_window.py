@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
     ready = Signal()
 
     def __init__(self, context: AppContext, *, connect_now: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 ui_settings=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Zelt Desktop")
         self.context = context
@@ -56,7 +56,8 @@ class MainWindow(QMainWindow):
         self.sign_in.signed_in.connect(self._on_sign_in_signed_in)
         self.sign_in.sign_in_failed.connect(self.connect_failed)
         self.sign_in.secret_store_failed.connect(self._offer_memory_store)
-        self.directory = DirectoryPanel(settings=UiSettings())
+        self.directory = DirectoryPanel(
+            settings=ui_settings if ui_settings is not None else UiSettings())
         self.directory.reconnect_requested.connect(self.reconnect)
         self.directory.show_not_connected()
         self.pages = QStackedWidget()

@@ -30,3 +30,10 @@ class UiSettings:
 
     def set(self, key: str, value) -> None:
         self._settings.setValue(key, json.dumps(value))
+
+
+class MemorySettings(dict):
+    """UiSettings kept in memory: for tests and the demo."""
+
+    def set(self, key: str, value) -> None:
+        self[key] = value

@@ -102,7 +102,6 @@ class SignInPage(QWidget):
     def _prepare(self, profile: Profile, secret: str,
                  started_in_zelt: bool) -> SignIn:
         store = self.context.tokens()
-        store.save_client_secret(profile.id, secret)
         sign_in = SignIn(profile, secret, store,
                          started_in_zelt=started_in_zelt,
                          open_browser=self.context.open_browser)
