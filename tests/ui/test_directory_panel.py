@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from zelt_desktop.sandbox.company import generate_company
 from zelt_desktop.ui.directory.columns import COLUMNS_SETTING, ColumnsDialog
@@ -131,6 +132,17 @@ def test_clicking_a_header_sorts_and_shows_the_indicator(panel, qtbot):
     assert last_names[0] <= last_names[-1]
 
 
+def test_sort_indicator_follows_its_column_when_columns_change(panel):
+    load(panel)
+    panel.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    order = shown_ids(panel)
+    panel.set_columns(["email", "name"])
+    header = panel.table.horizontalHeader()
+    assert header.sortIndicatorSection() == 1
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert shown_ids(panel) == order
+
+
 def test_ctrl_f_focuses_the_search_and_down_the_table(panel, qtbot):
     load(panel)
     panel.table.setFocus()
@@ -211,6 +223,26 @@ def test_column_choice_is_remembered(qtbot, settings):
     assert second.model.columns == ["user_id", "name", "account_status"]
     assert second.model.headerData(2, Qt.Orientation.Horizontal) == \
         "Account status"
+
+
+def test_header_menu_toggles_a_column(panel, qtbot, settings):
+    picked = []
+
+    def pick_site():
+        menu = QApplication.activePopupWidget()
+        try:
+            action = next(a for a in menu.actions() if a.text() == "Site")
+            picked.append(action.isChecked())
+            action.trigger()
+        finally:
+            menu.close()
+
+    QTimer.singleShot(0, pick_site)
+    header = panel.table.horizontalHeader()
+    header.customContextMenuRequested.emit(QPoint(5, 5))
+    assert picked == [True]
+    assert "site" not in panel.model.columns
+    assert "site" not in settings.get(COLUMNS_SETTING)
 
 
 def test_unusable_saved_columns_fall_back_to_defaults(qtbot):
