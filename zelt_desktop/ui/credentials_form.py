@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QToolButton, QVBoxLayout, QWidget)
 
 from zelt_desktop.errors import InvalidSetting
@@ -55,11 +54,17 @@ class CredentialsForm(QWidget):
         basic = QFormLayout()
         for name in ("client_id", "client_secret", "redirect_uri"):
             self._add_row(basic, name)
-        self._add_secret_toggle()
 
-        self.advanced = QGroupBox("Advanced", checkable=True, checked=False,
-                                  objectName="advancedGroup")
-        advanced_form = QFormLayout()
+        self.advanced_toggle = QToolButton(
+            text="Advanced settings", checkable=True,
+            objectName="advancedToggle")
+        self.advanced_toggle.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced = QWidget(objectName="advancedGroup")
+        advanced_form = QFormLayout(self.advanced)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
         self._add_row(advanced_form, "base_url")
         self._add_row(advanced_form, "authorize_url")
         self._add_row(advanced_form, "token_url")
@@ -71,17 +76,14 @@ class CredentialsForm(QWidget):
         advanced_form.addRow("Client authentication", self.client_auth)
         self._add_row(advanced_form, "listen_url")
         self._add_row(advanced_form, "issuer")
-        inner = QWidget()
-        inner.setLayout(advanced_form)
-        box = QVBoxLayout(self.advanced)
-        box.addWidget(inner)
-        self.advanced.toggled.connect(inner.setVisible)
-        inner.setVisible(False)
+        self.advanced.hide()
+        self.advanced_toggle.toggled.connect(self.show_advanced)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(basic)
         layout.addWidget(self.notice)
+        layout.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.advanced)
         self.edits["base_url"].textChanged.connect(self._update_placeholders)
 
@@ -94,26 +96,37 @@ class CredentialsForm(QWidget):
         error.hide()
         column = QVBoxLayout()
         column.setSpacing(2)
-        column.addWidget(edit)
+        if name == "client_secret":
+            column.addLayout(self._secret_row(edit))
+        else:
+            column.addWidget(edit)
         column.addWidget(error)
         form.addRow(label, column)
         self.edits[name], self.errors[name] = edit, error
 
-    def _add_secret_toggle(self) -> None:
-        edit = self.edits["client_secret"]
+    def _secret_row(self, edit: QLineEdit) -> QHBoxLayout:
+        """The masked secret with a Show/Hide button beside it."""
         edit.setEchoMode(QLineEdit.EchoMode.Password)
-        toggle = QAction("Show", self, checkable=True)
-        toggle.setToolTip("Show or hide the client secret")
-        toggle.toggled.connect(lambda shown: (
-            edit.setEchoMode(QLineEdit.EchoMode.Normal if shown
-                             else QLineEdit.EchoMode.Password),
-            toggle.setText("Hide" if shown else "Show")))
-        edit.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
-        button = edit.findChild(QToolButton)
-        if button is not None:
-            button.setObjectName("showSecretButton")
-            button.setAccessibleName("Show client secret")
-        self.secret_toggle = toggle
+        self.secret_toggle = QToolButton(text="Show", checkable=True,
+                                         objectName="showSecretButton")
+        self.secret_toggle.setAccessibleName("Show the client secret")
+        self.secret_toggle.setToolTip("Show or hide the client secret")
+        self.secret_toggle.toggled.connect(self._on_secret_toggle_toggled)
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(self.secret_toggle)
+        return row
+
+    def _on_secret_toggle_toggled(self, shown: bool) -> None:
+        self.edits["client_secret"].setEchoMode(
+            QLineEdit.EchoMode.Normal if shown
+            else QLineEdit.EchoMode.Password)
+        self.secret_toggle.setText("Hide" if shown else "Show")
+
+    def show_advanced(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advanced_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
     def _update_placeholders(self, base: str) -> None:
         base = (base.strip() or DEFAULT_BASE_URL).rstrip("/")
@@ -180,7 +193,7 @@ class CredentialsForm(QWidget):
 
     def show_field_error(self, field: str, message: str) -> None:
         if field in _ADVANCED:
-            self.advanced.setChecked(True)
+            self.advanced_toggle.setChecked(True)
         label = self.errors.get(field) or self.errors["client_id"]
         label.setText(f"⚠ {message}")
         label.show()

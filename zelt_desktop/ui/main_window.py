@@ -67,7 +67,8 @@ class MainWindow(QMainWindow):
 
         self.connected_label = QLabel(objectName="connectedLabel")
         self.renews_label = QLabel(objectName="renewsLabel")
-        self.statusBar().addWidget(self.connected_label)
+        # Permanent: a passing message must not hide whom we are connected as.
+        self.statusBar().addPermanentWidget(self.connected_label)
         self.statusBar().addPermanentWidget(self.renews_label)
         self._build_menus()
         self._renew_timer = QTimer(self, interval=RENEW_CHECK_MS)
@@ -186,7 +187,7 @@ class MainWindow(QMainWindow):
             return
         local = renews.astimezone()
         self.renews_label.setText(
-            f"Access renews automatically before {local:%H:%M}")
+            f"· access renews automatically before {local:%H:%M}")
 
     def _renew_if_due(self) -> None:
         """Let the token source renew the access token when it is due."""
