@@ -300,6 +300,15 @@ def test_failed_refresh_keeps_the_previous_list(panel):
     assert "list from before" in panel.notice.text()
 
 
+def test_failed_first_load_keeps_the_pages_that_came(panel):
+    panel.begin_load()
+    panel.append_page(COMPANY[:100])
+    panel.fail_load("Zelt is limiting requests.")
+    assert panel.empty_state is None
+    assert panel.view_model.rowCount() == 100
+    assert "loaded until then" in panel.notice.text()
+
+
 def test_failed_first_load_says_why(panel):
     panel.begin_load()
     panel.fail_load("Zelt could not be reached.")

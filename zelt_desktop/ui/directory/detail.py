@@ -97,7 +97,7 @@ class DetailPanel(QWidget):
                                       objectName="copyEmailButton")
         self.copy_email.setAccessibleName("Copy email address")
         self.copy_email.clicked.connect(self._on_copy_email_clicked)
-        self.copy_row = QPushButton("Copy &row", self,
+        self.copy_row = QPushButton("Copy ro&w", self,
                                     objectName="copyRowButton")
         self.copy_row.setAccessibleName("Copy the whole row")
         self.copy_row.clicked.connect(self._on_copy_row_clicked)

@@ -53,15 +53,18 @@ class EmptyState(QWidget):
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
-        # A muted colour from the user's theme, light or dark.
+        # A muted colour from the user's theme, light or dark, and lines
+        # of about 70 characters of the user's font, easy to read.
         self.label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.label.setMaximumWidth(
+            self.label.fontMetrics().averageCharWidth() * 70)
         self.button = QPushButton(self, objectName="emptyStateButton")
         self.button.clicked.connect(
             lambda: self.action_triggered.emit(self.state))
 
         layout = QVBoxLayout(self)
         layout.addStretch()
-        layout.addWidget(self.label)
+        layout.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -24,6 +25,7 @@ from zelt_desktop.zelt.employees import Employee
 from zelt_desktop.zelt.export import write_csv
 
 log = logging.getLogger(__name__)
+
 
 class DirectoryPanel(QWidget):
     """The people of one Zelt company, as a searchable, sortable table.
@@ -222,12 +224,14 @@ class DirectoryPanel(QWidget):
         self._update_state()
 
     def fail_load(self, message: str) -> None:
-        """Loading failed: say why, and show the list from before if any."""
-        self._state = "loaded" if self._previous else "failed"
+        """Loading failed: say why; show the list from before, if any."""
         self._show_progress(False)
         if self._previous:
             self.model.restore(self._previous)
             message += " Showing the list from before."
+        elif self.model.rowCount():
+            message += " Showing the people loaded until then."
+        self._state = "loaded" if self.model.rowCount() else "failed"
         self._previous = []
         self._failure = message
         self._show_notice(message)
@@ -405,7 +409,10 @@ class DirectoryPanel(QWidget):
         if not path:
             return
         try:
-            self.export_to(path)
+            count = self.export_to(path)
         except ZeltError as e:
             log.warning("export failed: %s", type(e).__name__)
             QMessageBox.warning(self, "Export CSV", str(e))
+            return
+        self._show_notice(f"Exported {count:,} people to "
+                          f"{Path(path).name}.")
