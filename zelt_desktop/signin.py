@@ -66,6 +66,9 @@ class SignIn:
         self._wait_limit = CODE_LIFETIME if started_in_zelt else wait_limit
         self._arrivals: queue.Queue = queue.Queue()
         self._cancelled = threading.Event()
+        # start_listener and cancel may run in different threads (a second
+        # Connect while the first still binds): one at a time.
+        self._binding = threading.Lock()
 
     @property
     def consent_url(self) -> str:
@@ -82,11 +85,16 @@ class SignIn:
             log.info("redirect URI is not loopback: waiting for a paste")
             return
         expected = None if self.started_in_zelt else self.request.state
-        self.listener = LoopbackListener(
-            uri, expected_state=expected,
-            started_in_zelt=self.started_in_zelt,
-            issuer=self.profile.issuer or None)
-        self.listener.start()
+        with self._binding:
+            # Cancelled before binding: bind nothing, or the port would
+            # stay taken by an attempt nobody waits for.
+            if self._cancelled.is_set():
+                raise ConsentCancelled("The sign-in was cancelled.")
+            self.listener = LoopbackListener(
+                uri, expected_state=expected,
+                started_in_zelt=self.started_in_zelt,
+                issuer=self.profile.issuer or None)
+            self.listener.start()
         threading.Thread(target=self._listen, name="redirect-wait",
                          daemon=True).start()
 
@@ -149,8 +157,9 @@ class SignIn:
         return connection
 
     def cancel(self) -> None:
-        """End the wait at once, from any thread."""
-        self._cancelled.set()
+        """End the wait at once, from any thread; frees the port."""
+        with self._binding:
+            self._cancelled.set()
         self._arrivals.put(ConsentCancelled())
         self._close_listener()
 
