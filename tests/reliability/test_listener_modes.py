@@ -146,6 +146,36 @@ def test_second_connect_replaces_the_waiting_one(sandbox, new_sign_in):
     assert connection.connected_as
 
 
+def test_cancel_before_binding_binds_nothing(new_sign_in):
+    first = new_sign_in()
+    first.cancel()
+
+    with pytest.raises(ConsentCancelled):
+        first.start_listener()
+
+    second = new_sign_in()
+    second.start_listener()
+    assert first.listener is None and second.listener.addresses
+
+
+def test_cancel_racing_the_bind_always_frees_the_port(new_sign_in):
+    # A second Connect while the first attempt is still binding: whichever
+    # of cancel and bind comes first, the port is free afterwards.
+    for _ in range(20):
+        attempt = new_sign_in()
+        barrier = threading.Barrier(2)
+        binder = threading.Thread(target=_bind_after,
+                                  args=(barrier, attempt))
+        binder.start()
+        barrier.wait()
+        attempt.cancel()
+        binder.join(WAIT)
+
+        probe = new_sign_in()
+        probe.start_listener()  # PortInUse if the attempt kept the port
+        probe.cancel()
+
+
 def test_overall_wait_ends_with_a_message_and_frees_the_port(
         new_sign_in, profile):
     attempt = new_sign_in(wait_limit=0.2)
@@ -177,6 +207,14 @@ def test_only_an_accepted_client_secret_is_saved(profile, new_sign_in):
     # The typo cost nothing: the working secret and sign-in are kept.
     assert store.load_client_secret(profile.id) == SECRET
     assert store.load(profile.id).tokens == tokens
+
+
+def _bind_after(barrier: threading.Barrier, attempt: SignIn) -> None:
+    barrier.wait()
+    try:
+        attempt.start_listener()
+    except ConsentCancelled:
+        pass
 
 
 def _wait_into(attempt: SignIn, outcome: list) -> None:

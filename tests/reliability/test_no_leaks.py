@@ -140,11 +140,18 @@ class _Prefs(dict):
 
 
 class Browser:
-    """Presses Allow access on every consent page the window opens."""
+    """Presses Allow access on the consent pages the window opens.
+
+    With ``pressing`` off, a page is opened and left alone, as by a user
+    who looks away.
+    """
+
+    pressing = True
 
     def open(self, url: str) -> bool:
-        threading.Thread(target=robot.press, args=(url,),
-                         daemon=True).start()
+        if self.pressing:
+            threading.Thread(target=robot.press, args=(url,),
+                             daemon=True).start()
         return True
 
 
@@ -169,8 +176,9 @@ def window_texts(window) -> list[str]:
 
 def test_window_sign_in_refresh_and_failure_leak_nothing(
         qtbot, sandbox, profile, home, tmp_path):
+    browser = Browser()
     context = AppContext.create(secret_store=SecretStore(MemoryKeyring()),
-                                open_browser=Browser().open)
+                                open_browser=browser.open)
     seen, shown = Seen(sandbox), []
 
     with app_logging(home / "logs") as recorder:
@@ -194,7 +202,12 @@ def test_window_sign_in_refresh_and_failure_leak_nothing(
         seen.tokens(context.tokens().load(profile.id).tokens)
         shown += window_texts(window)
 
+        # Reconnect, leave it waiting, then Connect again with a typo.
+        browser.pressing = False
         window.reconnect()
+        qtbot.waitUntil(lambda: window.sign_in.sign_in is not None,
+                        timeout=WAIT_MS)
+        browser.pressing = True
         window.sign_in.set_profile(profile, WRONG_SECRET)
         with qtbot.waitSignal(window.connect_failed, timeout=WAIT_MS) as got:
             window.sign_in.connect_button.click()
