@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.directory = DirectoryPanel(
             settings=ui_settings if ui_settings is not None else UiSettings())
         self.directory.reconnect_requested.connect(self.reconnect)
+        self.directory.load_cancel_requested.connect(self.cancel_load)
         self.directory.show_not_connected()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sign_in)
@@ -228,6 +229,14 @@ class MainWindow(QMainWindow):
             total += len(page.items)
             job.report(("page", page))
         return total
+
+    def cancel_load(self) -> None:
+        """Stop loading; the people loaded so far stay shown."""
+        job, self._load_job = self._load_job, None
+        if job is not None:
+            job.cancel()
+            self.directory.finish_load(self.directory.model.rowCount())
+            self.statusBar().showMessage("Loading cancelled.", 5000)
 
     def _on_load_progress(self, event) -> None:
         if event[0] == "page":
