@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -44,6 +45,8 @@ class SignInPage(QWidget):
         self.workers = workers
         self.sign_in: SignIn | None = None
         self._attempt = 0
+        self._prepare_lock = threading.Lock()
+        self._preparing: SignIn | None = None
 
         self.intro = QLabel(
             "Enter the details of your Zelt app, then click Connect to "
@@ -86,27 +89,39 @@ class SignInPage(QWidget):
         if collected is None:
             return
         profile, secret = collected
-        self.cancel(quiet=True)
-        self.context.save_profile(profile)
         self._attempt += 1
         attempt = self._attempt
+        self.cancel(quiet=True)
+        self.context.save_profile(profile)
         self.panel.show()
         self.panel.reset()
         self.panel.set_status("Preparing the sign-in…")
         self.workers.start(
-            "prepare sign-in", self._prepare, profile, secret,
+            "prepare sign-in", self._prepare, attempt, profile, secret,
             self.started_in_zelt.isChecked(),
             on_success=lambda s: self._on_prepared(attempt, s),
             on_failure=lambda e: self._fail(attempt, e))
 
-    def _prepare(self, profile: Profile, secret: str,
+    def _prepare(self, attempt: int, profile: Profile, secret: str,
                  started_in_zelt: bool) -> SignIn:
-        store = self.context.tokens()
-        sign_in = SignIn(profile, secret, store,
-                         started_in_zelt=started_in_zelt,
-                         open_browser=self.context.open_browser)
-        sign_in.start_listener()
-        return sign_in
+        """Bind the listener in a worker, one attempt at a time.
+
+        A second Connect may come while an earlier attempt is still
+        binding the same port: the lock makes the later one wait, and it
+        closes the earlier listener before binding its own.
+        """
+        with self._prepare_lock:
+            if attempt != self._attempt:
+                raise ConsentCancelled()
+            if self._preparing is not None:
+                self._preparing.cancel()
+            store = self.context.tokens()
+            sign_in = SignIn(profile, secret, store,
+                             started_in_zelt=started_in_zelt,
+                             open_browser=self.context.open_browser)
+            self._preparing = sign_in
+            sign_in.start_listener()
+            return sign_in
 
     def _on_prepared(self, attempt: int, sign_in: SignIn) -> None:
         if attempt != self._attempt:
