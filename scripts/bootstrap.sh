@@ -106,8 +106,16 @@ install_venv() {
         extras="[$(IFS=,; echo "${wanted[*]:1}")]"
     fi
     echo "bootstrap: installing zelt-desktop${extras} into .venv"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-        -e ".${extras}"
+    # The build backend's warnings are for the maintainers, not for each
+    # run: keep pip's output in a file and show it only when pip fails.
+    if ! .venv/bin/python -m pip install --quiet \
+            --disable-pip-version-check -e ".${extras}" \
+            > .venv/bootstrap-pip.log 2>&1; then
+        tail -n 40 .venv/bootstrap-pip.log >&2
+        echo "bootstrap: pip failed; the whole output is in" \
+            ".venv/bootstrap-pip.log" >&2
+        exit 1
+    fi
     for part in "${wanted[@]}"; do
         echo "$part $stamp" >> .venv/.zelt-bootstrap
     done
