@@ -11,5 +11,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/bootstrap.sh --build
 # PyInstaller caches what it learns about libraries; keep that cache in
 # the build folder, not in the user's home.
-export PYINSTALLER_CONFIG_DIR="${PYINSTALLER_CONFIG_DIR:-$PWD/build/pyinstaller-cache}"
+: "${PYINSTALLER_CONFIG_DIR:=$PWD/build/pyinstaller-cache}"
+export PYINSTALLER_CONFIG_DIR
 exec .venv/bin/pyinstaller --noconfirm --log-level WARN "$@" build.spec

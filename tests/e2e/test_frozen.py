@@ -23,7 +23,9 @@ BUNDLE = ROOT / "dist" / "zelt-desktop"
 BUILD_SECONDS = 600
 RUN_SECONDS = 180
 LOADED = "directory loaded: 250 employees"
-DEMO_ENTRIES = (f"{DEMO_PROFILE_ID}/tokens", f"{DEMO_PROFILE_ID}/client-secret")
+DEMO_ENTRIES = (f"{DEMO_PROFILE_ID}/tokens",
+                f"{DEMO_PROFILE_ID}/client-secret")
+CACHE = ROOT / "build" / "pyinstaller-cache"
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +35,7 @@ def bundle() -> Path:
         missing("PyInstaller is not installed: scripts/bootstrap.sh --build")
     if sys.platform.startswith("linux") and not shutil.which("objdump"):
         missing("PyInstaller needs binutils (apt-get install binutils)")
-    env = dict(os.environ,
-               PYINSTALLER_CONFIG_DIR=str(ROOT / "build" / "pyinstaller-cache"))
+    env = dict(os.environ, PYINSTALLER_CONFIG_DIR=str(CACHE))
     env.pop("ZELT_ONEFILE", None)
     result = subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm",
