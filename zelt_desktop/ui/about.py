@@ -18,7 +18,7 @@ _LICENCES = (
     ("urllib3", "MIT"),
     ("keyring", "MIT"),
     ("platformdirs", "MIT"),
-    ("filelock", "Unlicense"),
+    ("filelock", "MIT"),
     ("truststore", "MIT"),
 )
 
@@ -46,7 +46,7 @@ def about_text() -> str:
             f"<table>{rows}</table>"
             f"<p>Licences:</p><ul>{licences}</ul>"
             "<p>The full licence texts ship with the app in the "
-            "<i>licenses</i> folder. Qt is used under the LGPL v3; you may "
+            "<i>licences</i> folder. Qt is used under the LGPL v3; you may "
             "replace the Qt libraries in the app's folder.</p>")
 
 
