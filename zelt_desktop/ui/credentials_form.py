@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel,
 from zelt_desktop.errors import InvalidSetting
 from zelt_desktop.profiles import (AUTHORIZE_PATH, DEFAULT_BASE_URL,
                                    TOKEN_PATH, Profile)
+from zelt_desktop.ui.field_checks import check_field
 
 CLIENT_AUTH_LABELS = {
     "basic": "Zelt (Basic, raw id:secret)",
@@ -18,6 +19,7 @@ CLIENT_AUTH_LABELS = {
 }
 # field name -> (label, object name, placeholder)
 _FIELDS = {
+    "name": ("Name", "profileNameEdit", "Such as the company's name"),
     "client_id": ("Client ID", "clientIdEdit", "From the App credentials page"),
     "client_secret": ("Client secret", "clientSecretEdit",
                       "From the App credentials page"),
@@ -37,22 +39,33 @@ _ADVANCED = ("base_url", "authorize_url", "token_url", "listen_url",
 class CredentialsForm(QWidget):
     """Client ID, secret and redirect URI, plus an Advanced section.
 
+    ``with_name`` adds the connection's name (the profile editor);
+    ``with_secret`` False leaves the secret out (it is entered at
+    Connect); ``live_checks`` shows a tick or a hint under each field as
+    it is typed (the first-run guide, the editor).
+
     Signals:
         edited(): any field changed.
     """
 
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *,
+                 with_name: bool = False, with_secret: bool = True,
+                 live_checks: bool = False) -> None:
         super().__init__(parent)
         self._profile = Profile(name="Zelt")
+        self._live = live_checks
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
+        self._rows: dict[str, tuple[QFormLayout, QVBoxLayout]] = {}
         self.notice = QLabel(objectName="formNotice", wordWrap=True)
         self.notice.hide()
 
         basic = QFormLayout()
-        for name in ("client_id", "client_secret", "redirect_uri"):
+        names = (["name"] if with_name else []) + ["client_id"]
+        names += (["client_secret"] if with_secret else []) + ["redirect_uri"]
+        for name in names:
             self._add_row(basic, name)
 
         self.advanced_toggle = QToolButton(
@@ -86,6 +99,8 @@ class CredentialsForm(QWidget):
         layout.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.advanced)
         self.edits["base_url"].textChanged.connect(self._update_placeholders)
+        if live_checks:
+            self.clear_errors()
 
     def _add_row(self, form: QFormLayout, name: str) -> None:
         label, object_name, placeholder = _FIELDS[name]
@@ -93,7 +108,10 @@ class CredentialsForm(QWidget):
         edit.setAccessibleName(label)
         edit.textChanged.connect(self.edited)
         error = QLabel(objectName=object_name + "Error", wordWrap=True)
+        error.setAccessibleName(f"{label}: check")
         error.hide()
+        if self._live:
+            edit.textChanged.connect(lambda _, n=name: self._check(n))
         column = QVBoxLayout()
         column.setSpacing(2)
         if name == "client_secret":
@@ -103,6 +121,7 @@ class CredentialsForm(QWidget):
         column.addWidget(error)
         form.addRow(label, column)
         self.edits[name], self.errors[name] = edit, error
+        self._rows[name] = (form, column)
 
     def _secret_row(self, edit: QLineEdit) -> QHBoxLayout:
         """The masked secret with a Show/Hide button beside it."""
@@ -128,6 +147,14 @@ class CredentialsForm(QWidget):
         self.advanced_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
+    def hide_all_but(self, *names: str) -> None:
+        """Show only the rows of ``names`` (a rename needs the name)."""
+        for name, (form, column) in self._rows.items():
+            form.setRowVisible(column, name in names)
+        if not set(names) & set(_ADVANCED):
+            self.advanced_toggle.hide()
+            self.advanced.hide()
+
     def _update_placeholders(self, base: str) -> None:
         base = (base.strip() or DEFAULT_BASE_URL).rstrip("/")
         self.edits["authorize_url"].setPlaceholderText(base + AUTHORIZE_PATH)
@@ -135,10 +162,10 @@ class CredentialsForm(QWidget):
 
     def set_profile(self, profile: Profile, secret: str | None = "") -> None:
         self._profile = profile
-        for name in _FIELDS:
+        for name, edit in self.edits.items():
             if name != "client_secret":
-                self.edits[name].setText(getattr(profile, name))
-        if secret is not None:
+                edit.setText(getattr(profile, name))
+        if secret is not None and "client_secret" in self.edits:
             self.edits["client_secret"].setText(secret)
         index = self.client_auth.findData(profile.client_auth)
         self.client_auth.setCurrentIndex(max(index, 0))
@@ -149,11 +176,12 @@ class CredentialsForm(QWidget):
         self.edits["client_secret"].setText(secret)
 
     def secret(self) -> str:
-        return self.edits["client_secret"].text().strip()
+        edit = self.edits.get("client_secret")
+        return edit.text().strip() if edit is not None else ""
 
     def profile(self) -> Profile:
         """The profile as typed (not trimmed, not checked)."""
-        values = {name: self.edits[name].text() for name in _FIELDS
+        values = {name: edit.text() for name, edit in self.edits.items()
                   if name != "client_secret"}
         values["base_url"] = values["base_url"] or DEFAULT_BASE_URL
         values["client_auth"] = self.client_auth.currentData()
@@ -167,7 +195,9 @@ class CredentialsForm(QWidget):
         """
         self.clear_errors()
         profile, trimmed = self.profile().trimmed()
-        raw_secret = self.edits["client_secret"].text()
+        trimmed = [name for name in trimmed if name in self.edits]
+        raw_secret = (self.edits["client_secret"].text()
+                      if "client_secret" in self.edits else "")
         if raw_secret != raw_secret.strip():
             trimmed.append("client_secret")
         for name in trimmed:
@@ -181,7 +211,7 @@ class CredentialsForm(QWidget):
         except InvalidSetting as e:
             self.show_field_error(e.field or "client_id", str(e))
             return None
-        if not self.secret():
+        if "client_secret" in self.edits and not self.secret():
             self.show_field_error("client_secret", "Enter the Client secret.")
             return None
         self._profile = profile
@@ -204,3 +234,18 @@ class CredentialsForm(QWidget):
         for label in self.errors.values():
             label.hide()
         self.notice.hide()
+        if self._live:
+            for name in self.edits:
+                self._check(name)
+
+    def check_text(self, field: str) -> str:
+        """What the live check under ``field`` says ("" when silent)."""
+        label = self.errors[field]
+        return "" if label.isHidden() else label.text()
+
+    def _check(self, field: str) -> None:
+        """Tick or hint under ``field``, as the user types."""
+        verdict = check_field(field, self.edits[field].text())
+        label = self.errors[field]
+        label.setText(str(verdict) if verdict else "")
+        label.setVisible(verdict is not None)
