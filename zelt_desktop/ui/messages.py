@@ -93,9 +93,24 @@ def explain(error: BaseException) -> Explanation:
             if text == fix:
                 text = ""
             return Explanation(title, text, fix)
-    log.error("unexpected error", exc_info=error)
+    _log_once(error)
     return Explanation(
         "Something went wrong",
         "Zelt Desktop hit an unexpected problem.",
         "Try again. If it happens again, use Help → Copy diagnostics and "
         "send it to your IT support.")
+
+
+def _log_once(error: BaseException) -> None:
+    """Log a bug at ERROR once, however many places explain it.
+
+    The workers explain an unexpected failure before the window's handler
+    does; a mark on the exception keeps the log to one traceback.
+    """
+    if getattr(error, "_zelt_logged", False):
+        return
+    log.error("unexpected error", exc_info=error)
+    try:
+        error._zelt_logged = True
+    except AttributeError:  # an exception type without a __dict__
+        pass

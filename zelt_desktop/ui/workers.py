@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from zelt_desktop.errors import ZeltError
+from zelt_desktop.ui.messages import explain
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +105,31 @@ class Workers(QObject):
         if on_success:
             job.succeeded.connect(on_success)
         if on_failure:
-            job.failed.connect(on_failure)
+            job.failed.connect(lambda e: self._on_job_failed(e, on_failure))
+        else:
+            job.failed.connect(lambda e: self._on_job_unhandled(job.name, e))
         if on_progress:
             job.progressed.connect(on_progress)
         job.finished.connect(lambda: self._jobs.discard(job))
         self._jobs.add(job)
         self._pool.start(_Runnable(job))
         return job
+
+    @staticmethod
+    def _on_job_failed(error: Exception,
+                       handler: Callable[[Exception], None]) -> None:
+        if not isinstance(error, ZeltError):
+            explain(error)  # a bug: logged at ERROR with its traceback
+        handler(error)
+
+    @staticmethod
+    def _on_job_unhandled(name: str, error: Exception) -> None:
+        """A failure nobody asked to hear about."""
+        if isinstance(error, ZeltError):
+            log.warning("job %s failed: %s", name, type(error).__name__)
+            return
+        # A bug: the crash reporter (installed at start-up) shows it.
+        sys.excepthook(type(error), error, error.__traceback__)
 
     def active(self) -> int:
         return len(self._jobs)
