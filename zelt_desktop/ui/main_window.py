@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
+
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox,
                                QStackedWidget, QWidget)
 
 from zelt_desktop import __version__
-from zelt_desktop.connection import Connection, open_connection
+from zelt_desktop.connection import Connection
 from zelt_desktop.context import AppContext
-from zelt_desktop.errors import NotConnected, SecretStoreError
+from zelt_desktop.errors import SecretStoreError
 from zelt_desktop.profiles import Profile
 from zelt_desktop.ui.directory.view import DirectoryPanel
 from zelt_desktop.ui.messages import explain
+from zelt_desktop.ui.profile_book import ProfileBook
 from zelt_desktop.ui.settings import UiSettings
 from zelt_desktop.ui.sign_in_page import SignInPage
+from zelt_desktop.ui.window_actions import WindowActions
+from zelt_desktop.ui.window_profiles import ProfileHandling
 from zelt_desktop.ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -24,7 +28,7 @@ log = logging.getLogger(__name__)
 RENEW_CHECK_MS = 30_000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ProfileHandling, QMainWindow):
     """Zelt Desktop's window.
 
     Signals:
@@ -33,6 +37,12 @@ class MainWindow(QMainWindow):
         connect_failed(str): a sign-in or start-up failed; plain words.
         load_failed(str): loading the directory failed; plain words.
         ready(): start-up finished: stored tokens used or the form filled.
+        profile_opened(str): a profile was opened (start-up, a switch);
+            its id, or "" when there is none yet.
+
+    ``profile_name`` opens that profile instead of the last used one
+    (``--profile``); ``first_run_guide`` opens the setup guide when no
+    profile exists yet.
     """
 
     connected = Signal(str)
@@ -40,20 +50,30 @@ class MainWindow(QMainWindow):
     connect_failed = Signal(str)
     load_failed = Signal(str)
     ready = Signal()
+    profile_opened = Signal(str)
 
     def __init__(self, context: AppContext, *, connect_now: bool = False,
-                 ui_settings=None, parent: QWidget | None = None) -> None:
+                 profile_name: str | None = None,
+                 first_run_guide: bool = False, ui_settings=None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Zelt Desktop")
         self.context = context
+        self.book = ProfileBook(context)
         self.connection: Connection | None = None
         self.profile: Profile | None = None
         self.workers = Workers(self)
         self._load_job = None
-        self._connect_now = connect_now
+        self._connect_next = connect_now
+        self._profile_name = profile_name
+        self._first_run_guide = first_run_guide
+        self._opening = 0  # the latest open's number; older ones are stale
+        self._loading = False
+        self._started = False
 
         self.sign_in = SignInPage(context, self.workers)
         self.sign_in.signed_in.connect(self._on_sign_in_signed_in)
+        self.sign_in.profile_saved.connect(self._on_sign_in_profile_saved)
         self.sign_in.sign_in_failed.connect(self.connect_failed)
         self.sign_in.secret_store_failed.connect(self._offer_memory_store)
         self.directory = DirectoryPanel(
@@ -71,84 +91,16 @@ class MainWindow(QMainWindow):
         # Permanent: a passing message must not hide whom we are connected as.
         self.statusBar().addPermanentWidget(self.connected_label)
         self.statusBar().addPermanentWidget(self.renews_label)
-        self._build_menus()
+        self.menus = WindowActions(self)
+        self.refresh_action = self.menus.refresh
+        self.disconnect_action = self.menus.disconnect
+        self.directory.add_toolbar_actions(
+            [self.refresh_action, self.disconnect_action])
         self._renew_timer = QTimer(self, interval=RENEW_CHECK_MS)
         self._renew_timer.timeout.connect(self._renew_if_due)
         self.resize(1000, 680)
         # Paint first; the secret store and the network come after.
         QTimer.singleShot(0, self._start_up)
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.refresh_action = QAction("&Refresh", self, enabled=False)
-        self.refresh_action.setShortcuts([QKeySequence("F5"),
-                                          QKeySequence("Ctrl+R")])
-        self.refresh_action.triggered.connect(self.refresh)
-        self.disconnect_action = QAction("&Disconnect", self, enabled=False)
-        self.disconnect_action.triggered.connect(self.disconnect)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for action in (self.refresh_action, self.disconnect_action,
-                       quit_action):
-            file_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Zelt Desktop", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
-        self.directory.add_toolbar_actions(
-            [self.refresh_action, self.disconnect_action])
-
-    # -- start-up ----------------------------------------------------------
-
-    def _start_up(self) -> None:
-        self.workers.start("start-up", self._load_stored,
-                           on_success=self._on_stored_loaded,
-                           on_failure=self._on_start_up_failed)
-
-    def _load_stored(self) -> tuple[Profile | None, str | None,
-                                    Connection | None]:
-        profile = self.context.current_profile()
-        if profile is None:
-            return None, None, None
-        store = self.context.tokens()
-        secret = (store.load_client_secret(profile.id)
-                  or self.context.override_secret)
-        if secret is None or store.load(profile.id) is None:
-            return profile, secret, None
-        try:
-            connection = open_connection(profile, store, client_secret=secret)
-        except NotConnected:
-            return profile, secret, None
-        return profile, secret, connection
-
-    def _on_stored_loaded(self, loaded) -> None:
-        profile, secret, connection = loaded
-        if profile is not None:
-            self.profile = profile
-            self.sign_in.set_profile(profile, secret or "")
-        if connection is not None:
-            self._on_sign_in_signed_in(connection)
-        elif self._connect_now and profile is not None:
-            self.sign_in.start()
-        self.ready.emit()
-
-    def _on_start_up_failed(self, error: Exception) -> None:
-        profile = self.context.profile_override or self._saved_profile()
-        if profile is not None:
-            self.profile = profile
-            self.sign_in.set_profile(profile, None)
-        if isinstance(error, SecretStoreError):
-            self._offer_memory_store(error)
-        self.statusBar().showMessage(str(explain(error)))
-        self.connect_failed.emit(str(explain(error)))
-        self.ready.emit()
-
-    def _saved_profile(self) -> Profile | None:
-        try:
-            return self.context.current_profile()
-        except Exception:  # noqa: BLE001 - already reported
-            return None
 
     def _offer_memory_store(self, error: SecretStoreError) -> None:
         explanation = explain(error)
@@ -169,6 +121,7 @@ class MainWindow(QMainWindow):
             self.connection.close()
         self.connection = connection
         self.profile = connection.profile
+        self.menus.refresh_switcher()
         self.pages.setCurrentWidget(self.directory)
         self.connected_label.setText(
             f"Connected as {connection.connected_as}")
@@ -267,17 +220,25 @@ class MainWindow(QMainWindow):
 
     def disconnect(self) -> None:
         """Forget the stored tokens (the client secret stays)."""
-        connection, self.connection = self.connection, None
+        connection = self.connection
         if connection is None:
             return
-        self._renew_timer.stop()
-        if self._load_job is not None:
-            self._load_job.cancel()
+        self._leave()
         store = self.context.tokens()
         self.workers.start("disconnect", store.delete, connection.profile.id,
                            on_failure=lambda e: self.statusBar().showMessage(
                                str(explain(e))))
-        connection.close()
+
+    def _leave(self) -> None:
+        """Cancel any sign-in and load, close the connection; keep tokens."""
+        self.sign_in.cancel()
+        connection, self.connection = self.connection, None
+        self._renew_timer.stop()
+        job, self._load_job = self._load_job, None
+        if job is not None:
+            job.cancel()
+        if connection is not None:
+            connection.close()
         self.connected_label.setText("Not connected")
         self.renews_label.clear()
         self.refresh_action.setEnabled(False)
@@ -291,8 +252,7 @@ class MainWindow(QMainWindow):
         self.sign_in.start()
 
     def show_about(self) -> None:
-        from zelt_desktop.ui.about import show_about
-        show_about(self)
+        self.menus.show_about()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt
         self.sign_in.cancel(quiet=True)

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
 from zelt_desktop.context import AppContext
-from zelt_desktop.errors import (ConsentCancelled, SecretStoreError,
-                                 ZeltError)
+from zelt_desktop.errors import (ConsentCancelled, InputError,
+                                 SecretStoreError, ZeltError)
 from zelt_desktop.oauth.redirect import matches_redirect_uri
 from zelt_desktop.profiles import Profile
 from zelt_desktop.signin import SignIn, code_deadline
@@ -32,11 +32,13 @@ class SignInPage(QWidget):
         sign_in_failed(str): the plain-words message shown.
         secret_store_failed(object): the SecretStoreError, for the window
             to offer a session-only store.
+        profile_saved(object): the Profile saved by Connect.
     """
 
     signed_in = Signal(object)
     sign_in_failed = Signal(str)
     secret_store_failed = Signal(object)
+    profile_saved = Signal(object)
 
     def __init__(self, context: AppContext, workers: Workers,
                  parent: QWidget | None = None) -> None:
@@ -92,7 +94,16 @@ class SignInPage(QWidget):
         self._attempt += 1
         attempt = self._attempt
         self.cancel(quiet=True)
-        self.context.save_profile(profile)
+        try:
+            self.context.save_profile(profile)
+        except InputError as e:  # a name taken, a damaged settings file
+            field = getattr(e, "field", None)
+            if field in self.form.edits:
+                self.form.show_field_error(field, str(e))
+            else:
+                self.form.show_notice(f"⚠ {explain(e)}")
+            return
+        self.profile_saved.emit(profile)
         self.panel.show()
         self.panel.reset()
         self.panel.set_status("Preparing the sign-in…")
