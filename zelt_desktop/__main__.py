@@ -28,6 +28,8 @@ def parser() -> argparse.ArgumentParser:
                         "human, then exit")
     p.add_argument("--connect", action="store_true",
                    help="begin the sign-in at once")
+    p.add_argument("--profile", metavar="NAME",
+                   help="open this connection instead of the last used")
     p.add_argument("--verbose", action="store_true",
                    help="copy the log to standard error")
     return p

@@ -12,11 +12,13 @@ from PySide6.QtCore import QtMsgType, QSocketNotifier, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from zelt_desktop import __version__
+from zelt_desktop import __version__, diagnostics
 from zelt_desktop.context import AppContext
 from zelt_desktop.demo import Demo
 from zelt_desktop.resources import resource_path
+from zelt_desktop.ui.crash import CrashReporter
 from zelt_desktop.ui.main_window import MainWindow
+from zelt_desktop.ui.single_instance import SingleInstance, server_name
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def _on_qt_message(kind, context, message: str) -> None:
     windowed bundle does not have."""
     level = _QT_LEVELS.get(kind, logging.WARNING)
     # The offscreen platform warns about window hints it cannot apply.
-    if "propagateSizeHints" in message:
+    if "propagateSizeHints" in message or "support raise()" in message:
         level = logging.DEBUG
     _qt_log.log(level, "%s", message)
 
@@ -57,9 +59,25 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(context: AppContext, *,
-                 connect_now: bool = False) -> MainWindow:
-    return MainWindow(context, connect_now=connect_now)
+def build_window(context: AppContext, *, connect_now: bool = False,
+                 profile_name: str | None = None,
+                 first_run_guide: bool = False) -> MainWindow:
+    return MainWindow(context, connect_now=connect_now,
+                      profile_name=profile_name,
+                      first_run_guide=first_run_guide)
+
+
+def crash_reporter(window: MainWindow) -> CrashReporter:
+    """A reporter whose report holds the diagnostics, collected offline.
+
+    Offline (no request to the base URL): the report must come quickly
+    and must not depend on the network that may be the problem.
+    """
+    def collect() -> str:
+        report = diagnostics.collect(window.context, window.saved_profile(),
+                                     check_network=False)
+        return diagnostics.render(report)
+    return CrashReporter(collect, window)
 
 
 class SignalBridge:
@@ -99,10 +117,22 @@ class SignalBridge:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Open the window (or run the self-test); return the exit code."""
+    """Open the window (or run the self-test); return the exit code.
+
+    A window already open for this user and config folder gets
+    ``--connect`` and ``--profile`` instead, and this start ends with 0;
+    ``--demo`` (and so ``--self-test``) runs beside it.
+    """
     app = application()
-    demo = Demo() if args.demo else None
     context = AppContext.create()
+    profile_name = getattr(args, "profile", None)
+    instance = None
+    if not args.demo:
+        instance = _single_instance(context, {"connect": args.connect,
+                                              "profile": profile_name})
+        if instance is None:
+            return 0
+    demo = Demo() if args.demo else None
     if demo is not None:
         context.profile_override = demo.start()
         context.override_secret = demo.client_secret
@@ -110,13 +140,44 @@ def run(args: argparse.Namespace) -> int:
         if args.self_test:
             from zelt_desktop.ui.selftest import SelfTest
             return SelfTest(app, context, demo).run()
-        window = build_window(context, connect_now=args.connect)
-        bridge = SignalBridge(window.close)
-        window.show()
-        try:
-            return app.exec()
-        finally:
-            bridge.close()
+        window = build_window(context, connect_now=args.connect,
+                              profile_name=profile_name,
+                              first_run_guide=demo is None)
+        if instance is not None:
+            instance.message_received.connect(window.on_handed_off)
+        return _exec(app, window)
     finally:
+        if instance is not None:
+            instance.close()
         if demo is not None:
             demo.stop(context.tokens_if_open())
+
+
+def _single_instance(context: AppContext,
+                     message: dict) -> SingleInstance | None:
+    """Listen for later starts; None when a running window took over."""
+    config_dir = context.profiles.config_dir
+    instance = SingleInstance(server_name(config_dir),
+                              lock_path=config_dir / "window.lock")
+    # Twice: a window that started at the same moment wins the listen.
+    for _ in range(2):
+        if instance.hand_off(message):
+            return None
+        if instance.listen():
+            return instance
+    log.warning("no single-instance server: this window runs alone")
+    return instance
+
+
+def _exec(app: QApplication, window: MainWindow) -> int:
+    """Show the window and run until it closes, with the crash dialog
+    and Ctrl+C / SIGTERM handled; the hooks are undone after."""
+    reporter = crash_reporter(window)
+    reporter.install()
+    bridge = SignalBridge(window.close)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        bridge.close()
+        reporter.uninstall()
