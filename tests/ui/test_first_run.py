@@ -207,3 +207,13 @@ def test_every_control_has_an_accessible_name(qtbot, guide):
     unnamed += [w.objectName() for w in guide.findChildren(QAbstractButton)
                 if not (w.accessibleName() or w.text())]
     assert unnamed == []
+
+
+def test_closing_the_window_closes_the_guide(qtbot, context):
+    window = open_window(qtbot, context)
+    guide = window.menus.guide
+
+    window.close()
+
+    assert not guide.isVisible()
+    assert window.menus.guide is None

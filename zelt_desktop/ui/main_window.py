@@ -255,6 +255,7 @@ class MainWindow(ProfileHandling, QMainWindow):
         self.menus.show_about()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt
+        self.menus.close_dialogs()
         self.sign_in.cancel(quiet=True)
         if self._load_job is not None:
             self._load_job.cancel()

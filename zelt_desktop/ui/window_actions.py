@@ -124,6 +124,11 @@ class WindowActions(QObject):
         _bring_up(self.guide)
         return self.guide
 
+    def close_dialogs(self) -> None:
+        for dialog in (self.manage, self.guide):
+            if dialog is not None:
+                dialog.close()
+
     def _on_guide_finished(self) -> None:
         guide, self.guide = self.guide, None
         if guide is not None:
