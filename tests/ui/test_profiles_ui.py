@@ -278,3 +278,57 @@ def _with(context, profile) -> Settings:
     settings = context.profiles.load()
     settings.put(profile)
     return settings
+
+
+# -- keyboard and screen readers -----------------------------------------
+
+def _unnamed(root) -> list[str]:
+    """Controls under ``root`` that a screen reader could not name."""
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView,
+                                   QComboBox, QLineEdit)
+    def in_combo(widget) -> bool:  # a combo's own popup list
+        while widget is not None and not isinstance(widget, QComboBox):
+            widget = widget.parentWidget()
+        return widget is not None
+
+    named = [w for kind in (QLineEdit, QComboBox, QAbstractItemView)
+             for w in root.findChildren(kind)
+             if not w.accessibleName() and not in_combo(w.parentWidget())]
+    named += [w for w in root.findChildren(QAbstractButton)
+              if not (w.accessibleName() or w.text())]
+    return [w.objectName() or type(w).__name__ for w in named]
+
+
+def _tab_order(start) -> list[str]:
+    from PySide6.QtCore import Qt
+    order, widget = [], start
+    while True:
+        if (widget.isVisible() and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            order.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+        if widget is start:
+            return order
+
+
+def test_window_parts_are_named_and_tab_in_reading_order(
+        qtbot, context, app_profile):
+    save(context, app_profile, last=app_profile.id)
+    window = make_window(qtbot, context)
+    window.sign_in.form.show_advanced(True)
+    window.sign_in.panel.show()
+    dialog = window.menus.manage_profiles()
+    dialog.buttons["edit"].click()
+
+    for root in (window.sign_in, window.menus.switcher, dialog,
+                 dialog.editor):
+        assert _unnamed(root) == [], root
+    order = [name for name in _tab_order(window.menus.switcher.combo)
+             if name]
+    assert order == [
+        "profileCombo", "clientIdEdit", "clientSecretEdit",
+        "showSecretButton", "redirectUriEdit", "advancedToggle",
+        "baseUrlEdit", "authorizeUrlEdit", "tokenUrlEdit",
+        "clientAuthCombo", "listenUrlEdit", "issuerEdit", "connectButton",
+        "startedInZeltCheck", "consentUrlEdit", "copyUrlButton",
+        "pasteEdit", "usePasteButton", "cancelButton"]
