@@ -142,8 +142,9 @@ class RedirectPage(QWizardPage):
 
     def way(self) -> str:
         checked = self.choices.checkedButton()
-        return checked.objectName().removeprefix("guide_") if checked \
-            else LOOPBACK
+        if checked is None:
+            return LOOPBACK
+        return checked.objectName().removeprefix("guide_")
 
     def _choose(self, way: str) -> None:
         for button in self.choices.buttons():
