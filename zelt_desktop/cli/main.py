@@ -81,7 +81,7 @@ def is_command_line(argv: list[str]) -> bool:
     for arg in argv:
         if values_follow:
             values_follow = False
-        elif arg == "--config-dir":
+        elif arg in ("--config-dir", "--profile"):
             values_follow = True
         elif not arg.startswith("-"):
             return arg in COMMANDS
