@@ -12,7 +12,7 @@ from zelt_desktop.ui.directory.search import (IncrementalSearch, filter_rows,
                                               merge_rows, normalise_query,
                                               row_text)
 from zelt_desktop.zelt.employees import (STATUS_FILTERS, Employee,
-                                         matches_status, sort_order)
+                                         matches_status)
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,17 @@ class DirectoryView(QAbstractProxyModel):
     folded text over the visible columns, searched incrementally, and sort
     keys come from the core, computed once per column.
 
+    A sort whose keys a worker still prepares is pending: the rows keep
+    their order until the keys come (``sort_pending`` says so), so the
+    window never waits on the first sort of a large company.
+
     Signals:
         counts_changed(int, int): rows shown, rows loaded.
+        sort_pending(bool): a sort waits for its keys (True), or no more.
     """
 
     counts_changed = Signal(int, int)
+    sort_pending = Signal(bool)
 
     def __init__(self, source: DirectoryModel, parent=None) -> None:
         super().__init__(parent)
@@ -46,8 +52,13 @@ class DirectoryView(QAbstractProxyModel):
         self._department: str | None = None
         self._site: str | None = None
         self._status = "everyone"
+        # The sort asked for, and the one the rows are in: they differ
+        # while the keys of the first are prepared.
         self._sort_key: str | None = None
         self._descending = False
+        self._applied: tuple[str | None, bool] = (None, False)
+        self._pending = False
+        self._adopting: DirectoryView | None = None
         self._rebuild = QTimer(self, singleShot=True, interval=0)
         self._rebuild.timeout.connect(self._on_rebuild_timeout)
         self.setSourceModel(source)
@@ -56,6 +67,7 @@ class DirectoryView(QAbstractProxyModel):
         source.rowsInserted.connect(self._on_source_rows_inserted)
         source.managers_resolved.connect(self._on_source_managers_resolved)
         source.dataChanged.connect(self._on_source_data_changed)
+        source.sort_prepared.connect(self._on_source_sort_prepared)
         self._rebuild_all()
 
     # -- what is shown -----------------------------------------------------
@@ -71,6 +83,11 @@ class DirectoryView(QAbstractProxyModel):
     @property
     def descending(self) -> bool:
         return self._descending
+
+    @property
+    def pending(self) -> bool:
+        """True while the sort asked for waits for its keys."""
+        return self._pending
 
     def employee(self, row: int) -> Employee:
         return self._source.employee(self._rows[row])
@@ -101,8 +118,8 @@ class DirectoryView(QAbstractProxyModel):
     def sort_by(self, key: str | None, descending: bool = False) -> None:
         """Sort by the column ``key`` (None: loading order)."""
         self._sort_key, self._descending = key, descending
-        self._sort()
-        self._filter()
+        if self._sort():
+            self._filter()
 
     def sort(self, column: int,
              order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -110,13 +127,29 @@ class DirectoryView(QAbstractProxyModel):
         key = columns[column] if 0 <= column < len(columns) else None
         self.sort_by(key, order == Qt.SortOrder.DescendingOrder)
 
-    def _sort(self) -> None:
+    def _sort(self) -> bool:
+        """Order every row as asked; False while its keys are prepared."""
+        wanted = (self._sort_key, self._descending)
         if self._sort_key is None:
-            self._order = list(range(self._source.rowCount()))
-            return
-        ranks = self._source.sort_ranks(self._sort_key)
-        self._order = sort_order(ranks, self._descending)
-        log.debug("sorted %d rows by %s", len(ranks), self._sort_key)
+            order = list(range(self._source.rowCount()))
+        else:
+            order = self._source.sorted_rows(*wanted)
+        if order is None:
+            self._set_pending(True)
+            return False
+        self._order, self._applied = order, wanted
+        self._set_pending(False)
+        log.debug("sorted %d rows by %s", len(order), self._sort_key)
+        return True
+
+    def _set_pending(self, pending: bool) -> None:
+        if pending != self._pending:
+            self._pending = pending
+            self.sort_pending.emit(pending)
+
+    def _on_source_sort_prepared(self, key: str) -> None:
+        if self._pending and key == self._sort_key and self._sort():
+            self._filter()
 
     def _filter(self) -> None:
         self._base = self._passing(self._order)
@@ -156,8 +189,22 @@ class DirectoryView(QAbstractProxyModel):
 
     # -- following the source ----------------------------------------------
 
+    def adopt(self, other: DirectoryView) -> None:
+        """Show what ``other`` loaded off-screen: rows, texts and order.
+
+        ``other`` watched a model with the same columns; it is spent.
+        """
+        self._adopting = other
+        try:
+            self._source.adopt(other._source)
+        finally:
+            self._adopting = None
+
     def _on_source_model_reset(self) -> None:
-        self._rebuild_all()
+        if self._adopting is not None:
+            self._take(self._adopting)
+        else:
+            self._rebuild_all()
         self.endResetModel()
         self.counts_changed.emit(len(self._rows), self._source.rowCount())
 
@@ -165,7 +212,22 @@ class DirectoryView(QAbstractProxyModel):
         self._rebuild.stop()
         texts = list(map(self._row_text, self._source.employees))
         self._search.set_texts(texts)
+        # Until the sort asked for is ready, the rows keep loading order.
+        self._order = list(range(len(texts)))
+        self._applied = (None, False)
         self._sort()
+        self._refilter()
+
+    def _take(self, other: DirectoryView) -> None:
+        self._rebuild.stop()
+        self._search, other._search = other._search, IncrementalSearch()
+        self._order, self._applied = other._order, other._applied
+        if self._applied != (self._sort_key, self._descending):
+            self._sort()
+        self._refilter()
+
+    def _refilter(self) -> None:
+        """Quick filters and search over the whole order, without signals."""
         self._base = self._passing(self._order)
         self._search.reset(self._base)
         self._rows = self._search.search(self._query)
@@ -177,7 +239,7 @@ class DirectoryView(QAbstractProxyModel):
         new = list(range(first, last + 1))
         new_base = self._passing(new)
         new_rows = filter_rows(self._search.texts, new_base, self._query)
-        if self._sort_key is None:
+        if self._applied[0] is None:
             self._append(new, new_base, new_rows)
         else:
             self._merge(new, new_base, new_rows)
@@ -196,8 +258,8 @@ class DirectoryView(QAbstractProxyModel):
         self.counts_changed.emit(len(self._rows), self._source.rowCount())
 
     def _merge(self, new, new_base, new_rows) -> None:
-        keys = self._source.sort_keys(self._sort_key)
-        down = self._descending
+        key, down = self._applied
+        keys = self._source.sort_keys(key)
         self._order = merge_rows(self._order, new, keys, down)
         self._base = merge_rows(self._base, new_base, keys, down)
         rows = self._base if self._rows is self._base \
@@ -206,13 +268,14 @@ class DirectoryView(QAbstractProxyModel):
         self._replace_rows(rows)
 
     def _on_source_managers_resolved(self, rows: list[int]) -> None:
+        by_manager = self._applied[0] == "manager"
         if "manager" not in self._source.columns:
-            stale = self._sort_key == "manager"
+            stale = by_manager
         else:
             for row in rows:
                 self._search.set_text(
                     row, self._row_text(self._source.employee(row)))
-            stale = self._sort_key == "manager" or bool(self._query)
+            stale = by_manager or bool(self._query)
         if stale:
             # Once the current burst of pages is in, not for each page.
             self._rebuild.start()
@@ -226,8 +289,18 @@ class DirectoryView(QAbstractProxyModel):
                 self.index(len(self._rows) - 1, bottom.column()), roles)
 
     def _on_rebuild_timeout(self) -> None:
-        self._sort()
+        self._sort()   # pending: the order shown stays until the keys come
         self._filter()
+
+    def row_of(self, user_id: int | None) -> int | None:
+        """The row shown for the person ``user_id``, or None."""
+        if user_id is None:
+            return None
+        employees = self._source.employees
+        for row, source in enumerate(self._rows):
+            if employees[source].user_id == user_id:
+                return row
+        return None
 
     def _row_text(self, e: Employee) -> str:
         source = self._source
