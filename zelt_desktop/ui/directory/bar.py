@@ -1,19 +1,26 @@
-"""The bar above the directory: search box and quick filters."""
+"""Above the directory: the search box and the quick filters."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit,
-                               QWidget)
+                               QSizePolicy, QWidget)
 
 from zelt_desktop.zelt.employees import STATUS_FILTERS, natural_key
 
 ALL = None          # item data of "All departments" / "All sites"
 NONE_GIVEN = ""     # item data of the entry for people without a value
+# A combo is this many characters wide, whatever its longest choice; its
+# list opens wide enough for every choice.
+COMBO_CHARACTERS = 12
 
 
-class FilterBar(QWidget):
+class FilterBar(QObject):
     """Search as you type, plus department, site and status filters.
+
+    The widgets belong to ``parent``, which lays them out: the search box
+    beside the actions, the filters on a row of their own
+    (``filters_layout``), so that nothing overlaps in a narrow window.
 
     Keystrokes that arrive faster than the filter runs are coalesced by a
     0 ms single-shot timer: the search runs once the queued events are
@@ -29,9 +36,9 @@ class FilterBar(QWidget):
     filters_changed = Signal()
     down_pressed = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.search = QLineEdit(self, objectName="searchEdit")
+        self.search = QLineEdit(parent, objectName="searchEdit")
         self.search.setPlaceholderText("Search people")
         self.search.setAccessibleName("Search people")
         self.search.setClearButtonEnabled(True)
@@ -40,26 +47,34 @@ class FilterBar(QWidget):
         self._pending.timeout.connect(
             lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(self._pending.start)
+        self._model = None
+        self._choices = QTimer(self, singleShot=True, interval=0)
+        self._choices.timeout.connect(self._on_choices_timeout)
 
-        self.department = self._combo("departmentCombo", "Department")
-        self.site = self._combo("siteCombo", "Site")
-        self.status = self._combo("statusCombo", "Status")
+        self.department = self._combo(parent, "departmentCombo",
+                                      "Department")
+        self.site = self._combo(parent, "siteCombo", "Site")
+        self.status = self._combo(parent, "statusCombo", "Status")
         for key, title in STATUS_FILTERS.items():
             self.status.addItem(title, key)
         self.status.setCurrentIndex(self.status.findData("everyone"))
-        self.set_choices(self.department, [], "All departments")
-        self.set_choices(self.site, [], "All sites")
-
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 3)
+        self.reset_choices()
+        self.labels = []
         for text, combo in (("&Department:", self.department),
                             ("S&ite:", self.site),
                             ("S&tatus:", self.status)):
-            label = QLabel(text, self)
+            label = QLabel(text, parent)
             label.setBuddy(combo)
+            self.labels.append(label)
+
+    def filters_layout(self) -> QHBoxLayout:
+        """The quick filters on one row, each after its label."""
+        layout = QHBoxLayout()
+        combos = (self.department, self.site, self.status)
+        for label, combo in zip(self.labels, combos):
             layout.addWidget(label)
-            layout.addWidget(combo, 1)
+            layout.addWidget(combo)
+        return layout
 
     @property
     def search_pending(self) -> bool:
@@ -75,6 +90,37 @@ class FilterBar(QWidget):
             combo.setCurrentIndex(0)
         self.status.setCurrentIndex(self.status.findData("everyone"))
 
+    def follow(self, model) -> None:
+        """Offer the departments and sites of ``model``'s rows as they
+        arrive: once per burst of pages, from the rows not seen yet."""
+        self._model, self._seen = model, 0
+        model.rowsInserted.connect(self._choices.start)
+        model.modelReset.connect(self.reset_choices)
+        model.modelReset.connect(self._choices.start)
+
+    def _on_choices_timeout(self) -> None:
+        new = self._model.employees[self._seen:]
+        self._seen += len(new)
+        self.add_choices(new)
+
+    def reset_choices(self) -> None:
+        """Every row changed: offer the choices of the rows to come."""
+        self._departments, self._sites, self._seen = set(), set(), 0
+        self.set_choices(self.department, (), "All departments")
+        self.set_choices(self.site, (), "All sites")
+
+    def add_choices(self, employees) -> None:
+        """Offer the departments and sites of ``employees`` too."""
+        departments = self._departments | {e.department for e in employees}
+        sites = self._sites | {e.site for e in employees}
+        if departments != self._departments:
+            self._departments = departments
+            self.set_choices(self.department, departments,
+                             "All departments")
+        if sites != self._sites:
+            self._sites = sites
+            self.set_choices(self.site, sites, "All sites")
+
     def set_choices(self, combo: QComboBox, values, all_text: str) -> None:
         """Offer ``values`` (sorted naturally), keeping the current one."""
         current = combo.currentData()
@@ -86,6 +132,9 @@ class FilterBar(QWidget):
         found = combo.findData(current) if current is not ALL else 0
         combo.setCurrentIndex(max(found, 0))
         combo.blockSignals(False)
+        view = combo.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0)
+                             + view.verticalScrollBar().sizeHint().width())
         if found < 0:
             self.filters_changed.emit()
 
@@ -99,11 +148,18 @@ class FilterBar(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
-    def _combo(self, name: str, accessible: str) -> QComboBox:
-        combo = QComboBox(self, objectName=name)
+    def _combo(self, parent: QWidget, name: str,
+               accessible: str) -> QComboBox:
+        combo = QComboBox(parent, objectName=name)
         combo.setAccessibleName(accessible)
-        combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.view().setAccessibleName(f"{accessible} choices")
+        # Sized in characters of the user's font, not to the longest
+        # department name: long ones made the combos overlap.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy
+                                  .AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(COMBO_CHARACTERS)
+        combo.setSizePolicy(QSizePolicy.Policy.Maximum,
+                            QSizePolicy.Policy.Fixed)
         combo.currentIndexChanged.connect(
             lambda _index: self.filters_changed.emit())
         return combo

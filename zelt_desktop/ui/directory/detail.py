@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex,
+from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex,
                             QPersistentModelIndex, Qt, Signal)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView,
                                QLabel, QPushButton, QTableView, QVBoxLayout,
                                QWidget)
 
+from zelt_desktop.ui.directory.table import FONT_EVENTS, fit_rows_to_font
 from zelt_desktop.zelt.employees import Employee, detail_fields
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ class DetailPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        fit_rows_to_font(self.table)
 
         self.copy_email = QPushButton("Copy &email", self,
                                       objectName="copyEmailButton")
@@ -124,6 +126,11 @@ class DetailPanel(QWidget):
             self.model.set_fields(detail_fields(employee.raw))
         self.copy_email.setEnabled(bool(employee and employee.email))
         self.copy_row.setEnabled(employee is not None)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt
+        if event.type() in FONT_EVENTS:
+            fit_rows_to_font(self.table)
+        super().changeEvent(event)
 
     def _on_copy_email_clicked(self) -> None:
         if self.employee and self.employee.email:

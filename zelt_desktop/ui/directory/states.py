@@ -16,6 +16,7 @@ NO_SCOPES = (
     "(Developer Hub, Permissions), then Reconnect — scopes added in Zelt "
     "reach only new sign-ins.")
 NO_FILTER_MATCH = "No one matches these filters."
+CANCELLED = "Loading was cancelled before anyone arrived."
 
 
 def load_failed(reason: str) -> str:
@@ -26,12 +27,38 @@ def no_match(text: str) -> str:
     return f"No one matches “{text}”."
 
 
+def people_noun(count: int) -> str:
+    return "person" if count == 1 else "people"
+
+
 def count_text(shown: int, total: int) -> str:
     """ "1,234 of 250,000 people", or "250,000 people" when all show."""
-    noun = "person" if total == 1 else "people"
+    noun = people_noun(total)
     if shown == total:
         return f"{total:,} {noun}"
     return f"{shown:,} of {total:,} {noun}"
+
+
+def empty_state(load: str, shown: int, total: int, query: str,
+                failure: str = "") -> tuple[str, str, str | None] | None:
+    """The empty state to show, as (name, sentence, button), or None.
+
+    ``load`` is the panel's loading state: "not_connected", "loading",
+    "loaded", "failed" or "cancelled".
+    """
+    if load == "not_connected":
+        return "not_connected", NOT_CONNECTED, None
+    if load == "failed":
+        return "failed", load_failed(failure), None
+    if load == "cancelled":
+        return "cancelled", CANCELLED, "&Refresh"
+    if load == "loaded" and total == 0:
+        return "no_scopes", NO_SCOPES, "&Reconnect"
+    if total and not shown and query:
+        return "no_match", no_match(query), "C&lear search"
+    if total and not shown:
+        return "no_filter_match", NO_FILTER_MATCH, "C&lear filters"
+    return None
 
 
 class EmptyState(QWidget):
@@ -39,7 +66,7 @@ class EmptyState(QWidget):
 
     Signals:
         action_triggered(str): the state whose button was pressed
-            ("no_scopes", "no_match" or "no_filter_match").
+            ("no_scopes", "no_match", "no_filter_match" or "cancelled").
     """
 
     action_triggered = Signal(str)

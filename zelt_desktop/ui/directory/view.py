@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QMessageBox,
-                               QProgressBar, QPushButton, QSplitter,
-                               QStackedWidget, QTableView, QToolButton,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel,
+                               QMessageBox, QPushButton, QSizePolicy,
+                               QSplitter, QStackedWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
 from zelt_desktop.errors import ZeltError
@@ -20,7 +20,11 @@ from zelt_desktop.ui.directory.bar import FilterBar
 from zelt_desktop.ui.directory.columns import ColumnControl, saved_columns
 from zelt_desktop.ui.directory.detail import DetailPanel
 from zelt_desktop.ui.directory.filter import DirectoryView
+from zelt_desktop.ui.directory.loading import PageLoader
 from zelt_desktop.ui.directory.model import DirectoryModel
+from zelt_desktop.ui.directory.progress import LoadProgress
+from zelt_desktop.ui.directory.refresh import RefreshControl
+from zelt_desktop.ui.directory.table import PeopleTable
 from zelt_desktop.zelt.employees import Employee
 from zelt_desktop.zelt.export import write_csv
 
@@ -31,35 +35,36 @@ class DirectoryPanel(QWidget):
     """The people of one Zelt company, as a searchable, sortable table.
 
     ``settings`` is any mapping-like object with ``get``, and ``set`` or
-    item assignment; the panel keeps only its column choice there, never
-    personal data.
+    item assignment; the panel keeps only its column choice and refresh
+    interval there, never personal data.  ``clock`` gives the local time
+    of "Last refreshed".
 
     Signals:
         reconnect_requested(): the user pressed Reconnect (no scopes).
+        refresh_requested(): the automatic refresh is due, or the user
+            pressed Refresh on the "cancelled" state; never while loading.
         load_cancel_requested(): the user pressed Cancel while loading.
         selection_changed(object): the current Employee, or None.
     """
 
     reconnect_requested = Signal()
+    refresh_requested = Signal()
     load_cancel_requested = Signal()
     selection_changed = Signal(object)
 
-    def __init__(self, settings=None, parent=None) -> None:
+    def __init__(self, settings=None, parent=None, *,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
         super().__init__(parent)
         self._settings = settings if settings is not None else {}
         self._state = "not_connected"
         self._sized = False
-        self._pages = 0
-        self._previous: list[Employee] = []
         self._failure = ""
-        self._departments: set[str] = set()
-        self._sites: set[str] = set()
-        self._seen = 0
         self.model = DirectoryModel(
-            self, columns=saved_columns(self._settings))
+            self, columns=saved_columns(self._settings),
+            prepare_in_background=True)
         self.view_model = DirectoryView(self.model, self)
-        self._choices = QTimer(self, singleShot=True, interval=0)
-        self._choices.timeout.connect(self._refresh_choices)
+        self.loader = PageLoader(self.model, self.view_model, self)
+        self.refresh_control = RefreshControl(self._settings, self, clock)
 
         self._build_widgets()
         self._connect()
@@ -79,33 +84,23 @@ class DirectoryPanel(QWidget):
             "E&xport CSV…", "exportButton", "Export the list shown as CSV",
             self._on_export_button_clicked)
         self.count_label = QLabel(self, objectName="countLabel")
+        # A long count may be cut in a narrow window, never push others.
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                       QSizePolicy.Policy.Preferred)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+        self.refreshed_label = self.refresh_control.label
+        self.refresh_combo = self.refresh_control.combo
         self.notice = QLabel(self, objectName="directoryNotice")
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.tools = QHBoxLayout()
-        self.progress = QProgressBar(self, objectName="loadProgress")
-        self.progress.setAccessibleName("Loading progress")
-        self.cancel_button = self._button(
-            "&Cancel", "loadCancelButton", "Cancel loading",
-            self.load_cancel_requested.emit)
+        self.loading = LoadProgress(self)
+        self.progress = self.loading.bar
+        self.cancel_button = self.loading.cancel_button
 
-        self.table = QTableView(self, objectName="directoryTable")
+        self.table = PeopleTable(self)
         self.table.setModel(self.view_model)
-        self.table.setAccessibleName("People")
-        self.table.setSelectionBehavior(
-            QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)   # Tab leaves the table
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setResizeContentsPrecision(100)   # rows sampled to size
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        header.setSortIndicatorShown(True)
-        self.table.setSortingEnabled(True)
         self.column_control = ColumnControl(
             self.table, self.model, self.view_model, self._settings, self)
 
@@ -133,48 +128,49 @@ class DirectoryPanel(QWidget):
         self.bar.filters_changed.connect(self._on_bar_filters_changed)
         self.bar.down_pressed.connect(self._focus_table)
         self.view_model.counts_changed.connect(self._on_view_counts_changed)
-        self.model.rowsInserted.connect(self._choices.start)
-        self.model.modelReset.connect(self._on_model_reset)
+        self.view_model.sort_pending.connect(self._on_view_sort_pending)
+        self.refresh_control.due.connect(self._on_refresh_control_due)
+        self.loading.cancel_requested.connect(self.load_cancel_requested)
+        self.bar.follow(self.model)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, previous: self._sync_detail())
         # Not ``activated``: where one click activates (KDE), the focus
         # would leave the table on every click.
         self.table.doubleClicked.connect(self._open_detail)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            enter = QShortcut(QKeySequence(key), self.table)
-            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
-            enter.activated.connect(self._open_detail)
+        self.table.detail_requested.connect(self._open_detail)
+        self.table.copy_requested.connect(self.copy_selected_rows)
         self.empty.action_triggered.connect(self._on_empty_action)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_search)
-        copy = QShortcut(QKeySequence.StandardKey.Copy, self.table)
-        copy.setContext(Qt.ShortcutContext.WidgetShortcut)
-        copy.activated.connect(self.copy_selected_rows)
 
     def _lay_out(self) -> None:
+        # Two rows: on one, the combos overlapped below about 1,100 px.
         top = QHBoxLayout()
         top.addLayout(self.tools)
-        top.addWidget(self.bar, 1)
+        top.addWidget(self.refresh_control.combo_label)
+        top.addWidget(self.refresh_combo)
+        top.addWidget(self.bar.search, 1)
         top.addWidget(self.columns_button)
         top.addWidget(self.export_button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        bottom.addWidget(self.progress)
-        bottom.addWidget(self.cancel_button)
+        second = self.bar.filters_layout()
+        second.addWidget(self.count_label, 1)
+        second.addWidget(self.refreshed_label)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(second)
         layout.addWidget(self.notice)
         layout.addWidget(self.stack, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(self.loading)
 
     def _set_tab_order(self) -> None:
+        """Tab follows the rows as seen: actions, search, filters, table."""
         bar = self.bar
-        chain = [bar.search, bar.department, bar.site, bar.status,
-                 self.columns_button, self.export_button, self.table,
-                 self.empty.button, self.detail.table,
-                 self.detail.copy_email, self.detail.copy_row,
-                 self.cancel_button]
+        chain = [*self.tools_widgets(), self.refresh_combo, bar.search,
+                 self.columns_button, self.export_button, bar.department,
+                 bar.site, bar.status, self.table, self.empty.button,
+                 self.detail.table, self.detail.copy_email,
+                 self.detail.copy_row, self.cancel_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -182,27 +178,33 @@ class DirectoryPanel(QWidget):
 
     def show_not_connected(self) -> None:
         self._state = "not_connected"
-        self._previous = []
+        self.loader.abandon()
         self.model.clear()
-        self._show_progress(False)
+        self.refresh_control.set_active(False)
+        self.refresh_control.clear()
+        self.loading.hide()
         self._show_notice("")
         self._update_state()
 
     def begin_load(self) -> None:
-        """Start a (re)load: pages then arrive through ``append_page``."""
-        # Kept until the load ends, so a failed refresh can put it back.
-        self._previous = self.model.employees
+        """Start a (re)load: pages then arrive through ``append_page``.
+
+        A first load shows rows as they come; a refresh keeps the list
+        shown until the new one is complete (``finish_load``).  A load
+        that replaces an unfinished first load starts it again.
+        """
+        refresh = self.loader.refreshing or (
+            self._state != "loading" and self.model.rowCount() > 0)
+        self.loader.begin(refresh)
         self._state = "loading"
-        self._sized = False
-        self._pages = 0
+        self._sized = refresh
+        self.refresh_control.set_active(True)
         self._show_notice("")
-        self.model.clear()
         self.set_loading_progress(0, None)
         self._update_state()
 
     def append_page(self, items: list[dict]) -> None:
-        self._pages += 1
-        self.model.append_page(items)
+        self.loader.add(items)
 
     def set_loading_progress(self, loaded: int, total_pages: int | None,
                              ) -> None:
@@ -210,47 +212,92 @@ class DirectoryPanel(QWidget):
 
         Without ``total_pages`` (Zelt did not say) the bar is a busy bar.
         """
-        self._show_progress(True)
-        self.progress.setRange(0, total_pages or 0)  # 0..0: busy
-        self.progress.setValue(min(self._pages, total_pages or 0))
-        self.progress.setFormat("%v of %m pages")
+        self.loading.set_progress(loaded, self.loader.pages, total_pages)
+        self.loading.show()
 
     def finish_load(self, total: int) -> None:
         """Loading ended with ``total`` people; 0 means no scopes."""
+        keep = self.current_employee()
+        refreshed = self.loader.refreshing
+        self.loader.finish()
         self._state = "loaded"
-        self._previous = []
-        self._show_progress(False)
+        self.loading.hide()
+        self.refresh_control.loaded()
+        self.refresh_control.restart()
+        if refreshed and keep is not None:
+            self._select_person(keep.user_id)
         log.debug("directory shows %d people", total)
         self._update_state()
+        self._prepare_sorts()
 
     def fail_load(self, message: str) -> None:
         """Loading failed: say why; show the list from before, if any."""
-        self._show_progress(False)
-        if self._previous:
-            self.model.restore(self._previous)
+        refreshing = self.loader.refreshing
+        self.loader.abandon()
+        self.loading.hide()
+        if refreshing:
             message += " Showing the list from before."
         elif self.model.rowCount():
             message += " Showing the people loaded until then."
         self._state = "loaded" if self.model.rowCount() else "failed"
-        self._previous = []
         self._failure = message
         self._show_notice(message)
+        self.refresh_control.restart()
         self._update_state()
 
-    def _show_progress(self, visible: bool) -> None:
-        self.progress.setVisible(visible)
-        self.cancel_button.setVisible(visible)
+    def load_cancelled(self) -> None:
+        """The user cancelled: keep what is shown, hide the progress."""
+        refreshing = self.loader.refreshing
+        self.loader.abandon()
+        self.loading.hide()
+        count = self.model.rowCount()
+        if count and not refreshing:
+            self._show_notice(f"Loading was cancelled: showing the "
+                              f"{count:,} {states.people_noun(count)} "
+                              "loaded until then.")
+        self._state = "loaded" if count else "cancelled"
+        self.refresh_control.restart()
+        self._update_state()
+        self._prepare_sorts()
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+
+    def _prepare_sorts(self) -> None:
+        # The columns shown, the one sorted by first: a click on a header
+        # then finds its ranks ready.
+        columns = self.model.columns
+        key = self.view_model.sort_column
+        self.model.prepare(sorted(columns, key=lambda k: k != key))
+
+    def _on_refresh_control_due(self) -> None:
+        if self._state not in ("loading", "not_connected"):
+            log.debug("automatic refresh due")
+            self.refresh_requested.emit()
+
+    def _on_view_sort_pending(self, pending: bool) -> None:
+        # On the table only: an application-wide cursor could outlive us.
+        for widget in (self.table.viewport(),
+                       self.table.horizontalHeader()):
+            if pending:
+                widget.setCursor(Qt.CursorShape.BusyCursor)
+            else:
+                widget.unsetCursor()
+
+    def tools_widgets(self) -> list[QWidget]:
+        """The buttons of the window's actions, in order."""
+        return [self.tools.itemAt(i).widget()
+                for i in range(self.tools.count())]
 
     def add_toolbar_actions(self, actions) -> None:
         """Put the window's actions (Refresh, …) beside the search box."""
         for action in actions:
             button = QToolButton(self)
             button.setDefaultAction(action)
+            button.setAccessibleName(action.text().replace("&", ""))
             self.tools.addWidget(button)
+        self._set_tab_order()
 
     # -- what is shown -----------------------------------------------------
 
@@ -265,35 +312,23 @@ class DirectoryPanel(QWidget):
 
     def _update_state(self) -> None:
         shown, total = self.view_model.rowCount(), self.model.rowCount()
-        query = self.search.text().strip()
         self._update_count(shown, total)
-        if self._state == "not_connected":
-            self._show_empty("not_connected", states.NOT_CONNECTED)
-        elif self._state == "failed":
-            self._show_empty("failed", states.load_failed(self._failure))
-        elif self._state == "loaded" and total == 0:
-            self._show_empty("no_scopes", states.NO_SCOPES, "&Reconnect")
-        elif total and not shown and query:
-            self._show_empty("no_match", states.no_match(query),
-                             "C&lear search")
-        elif total and not shown:
-            self._show_empty("no_filter_match", states.NO_FILTER_MATCH,
-                             "C&lear filters")
-        else:
+        empty = states.empty_state(self._state, shown, total,
+                                   self.search.text().strip(),
+                                   self._failure)
+        if empty is None:
             self.stack.setCurrentWidget(self.splitter)
+        else:
+            self.empty.show_state(*empty)
+            self.stack.setCurrentWidget(self.empty)
         self.export_button.setEnabled(shown > 0)
 
     def _update_count(self, shown: int, total: int) -> None:
         text = states.count_text(shown, total)
-        if self._state == "loading":
-            text = f"Loading… {text}"
-        elif self._state in ("not_connected", "failed"):
+        if self._state in ("not_connected", "failed", "cancelled") \
+                or (self._state == "loading" and not total):
             text = ""
         self.count_label.setText(text)
-
-    def _show_empty(self, state: str, text: str, button=None) -> None:
-        self.empty.show_state(state, text, button)
-        self.stack.setCurrentWidget(self.empty)
 
     def empty_state_text(self) -> str:
         """The sentence of the empty state shown, or "" (the table)."""
@@ -314,27 +349,11 @@ class DirectoryPanel(QWidget):
             self.focus_search()
         elif state == "no_filter_match":
             self.bar.clear_filters()
+        elif state == "cancelled":
+            self.refresh_requested.emit()
 
     def _on_bar_filters_changed(self) -> None:
         self.view_model.set_filters(**self.bar.filters())
-
-    def _on_model_reset(self) -> None:
-        self._departments, self._sites, self._seen = set(), set(), 0
-        self._choices.start()
-
-    def _refresh_choices(self) -> None:
-        # Only the rows added since the last time: this runs per page.
-        new = self.model.employees[self._seen:]
-        self._seen += len(new)
-        departments = self._departments | {e.department for e in new}
-        sites = self._sites | {e.site for e in new}
-        if departments != self._departments or not self._seen:
-            self._departments = departments
-            self.bar.set_choices(self.bar.department, departments,
-                                 "All departments")
-        if sites != self._sites or not self._seen:
-            self._sites = sites
-            self.bar.set_choices(self.bar.site, sites, "All sites")
 
     # -- keyboard and selection --------------------------------------------
 
@@ -347,6 +366,12 @@ class DirectoryPanel(QWidget):
         if not self.table.currentIndex().isValid() \
                 and self.view_model.rowCount():
             self.table.setCurrentIndex(self.view_model.index(0, 0))
+
+    def _select_person(self, user_id: int | None) -> None:
+        row = self.view_model.row_of(user_id)
+        if row is not None:
+            self.table.setCurrentIndex(self.view_model.index(row, 0))
+            self.table.scrollTo(self.table.currentIndex())
 
     def current_employee(self) -> Employee | None:
         index = self.table.currentIndex()
