@@ -50,8 +50,11 @@ def setup_logging(log_dir: Path | None = None, *, verbose: bool = False,
     windowed bundle has none).
     """
     log_dir = Path(log_dir or default_log_dir())
-    log_dir.mkdir(parents=True, exist_ok=True)
+    # The log names people's ids and errors: this user only.
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = log_dir / LOG_FILE
+    if not path.exists():
+        path.touch(mode=0o600)
     handlers: list[logging.Handler] = [logging.handlers.RotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")]
     if verbose and sys.stderr is not None:

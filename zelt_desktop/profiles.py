@@ -92,16 +92,24 @@ class Profile:
             raise InvalidSetting("Give this connection a name.", field="name")
         if not self.client_id:
             raise InvalidSetting("Enter the Client ID.", field="client_id")
-        _check_url(self.redirect_uri, "redirect_uri", "Redirect URI")
-        _check_url(self.base_url, "base_url", "Base URL")
+        if any(ord(c) < 32 or ord(c) == 127 for c in self.name):
+            raise InvalidSetting("The name cannot contain line breaks or "
+                                 "control characters.", field="name")
+        if self.client_auth not in CLIENT_AUTH_STYLES:
+            raise InvalidSetting("Choose a client authentication style.",
+                                 field="client_auth")
+        if self.client_auth == "basic" and ":" in self.client_id:
+            # RFC 7617 §2: the user-id of a Basic header holds no colon.
+            raise InvalidSetting("The Client ID cannot contain a colon.",
+                                 field="client_id")
+        _check_url(self.redirect_uri, "redirect_uri", "Redirect URI",
+                   redirect=True)
+        _check_url(self.base_url, "base_url", "Base URL", query=False)
         for name, label in (("authorize_url", "Authorize URL"),
                             ("token_url", "Token URL"),
                             ("issuer", "Issuer")):
             if getattr(self, name):
                 _check_url(getattr(self, name), name, label)
-        if self.client_auth not in CLIENT_AUTH_STYLES:
-            raise InvalidSetting("Choose a client authentication style.",
-                                 field="client_auth")
         if self.listen_url and not is_loopback_uri(self.listen_url):
             raise InvalidSetting(
                 "The listener address must be http://127.0.0.1, "
@@ -130,20 +138,23 @@ def is_loopback_uri(uri: str) -> bool:
         return False
     if parts.scheme != "http" or not parts.hostname or port is None:
         return False
-    if parts.hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return False
+    return _is_loopback_host(parts.hostname)
 
 
-def _check_url(value: str, field: str, label: str) -> None:
+def _check_url(value: str, field: str, label: str, *,
+               redirect: bool = False, query: bool = True) -> None:
+    """Raise InvalidSetting unless ``value`` is a usable address.
+
+    Secrets and tokens travel to every address but the redirect URI, so
+    those need https (http only on this computer).  The redirect URI may
+    be any http(s) address the admin registered in Zelt; it carries only
+    the short-lived code.
+    """
     if not value:
         raise InvalidSetting(f"Enter the {label}.", field=field)
     try:
         parts = urlsplit(value)
-        parts.port
+        port = parts.port
     except ValueError:
         raise InvalidSetting(f"The {label} is not a valid address.",
                              field=field) from None
@@ -151,6 +162,34 @@ def _check_url(value: str, field: str, label: str) -> None:
         raise InvalidSetting(
             f"The {label} must start with https:// (or http:// for this "
             "computer).", field=field)
+    if parts.username is not None or parts.password is not None:
+        raise InvalidSetting(f"The {label} cannot contain a user name or "
+                             "password.", field=field)
+    if parts.fragment or value.endswith("#"):
+        # RFC 6749 §3.1.2: redirection endpoints have no fragment.
+        raise InvalidSetting(f"The {label} cannot contain a “#” part.",
+                             field=field)
+    if not query and (parts.query or "?" in value):
+        raise InvalidSetting(f"The {label} cannot contain a “?” part.",
+                             field=field)
+    if port == 0:
+        raise InvalidSetting(f"The {label} needs a real port, not 0.",
+                             field=field)
+    if (not redirect and parts.scheme == "http"
+            and not _is_loopback_host(parts.hostname)):
+        raise InvalidSetting(
+            f"The {label} must start with https://: the app's secret "
+            "travels there. (http:// is allowed only for this computer.)",
+            field=field)
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclasses.dataclass
@@ -218,10 +257,13 @@ class ProfileStore:
         data = {"version": SETTINGS_VERSION,
                 "last_profile_id": settings.last_profile_id,
                 "profiles": [p.to_json() for p in settings.profiles]}
-        self.config_dir.mkdir(parents=True, exist_ok=True)
+        self.config_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         with self._lock:
-            tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+            # Readable by this user only: it names the company's app.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(fd, "w", encoding="utf-8") as stream:
+                json.dump(data, stream, indent=2)
             os.replace(tmp, self.path)
         log.debug("saved %d profiles", len(settings.profiles))
 
