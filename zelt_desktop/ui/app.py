@@ -41,6 +41,31 @@ def _on_qt_message(kind, context, message: str) -> None:
     if "propagateSizeHints" in message or "support raise()" in message:
         level = logging.DEBUG
     _qt_log.log(level, "%s", message)
+    if kind == QtMsgType.QtFatalMsg and sys.stderr is not None:
+        # Qt aborts right after a fatal message (no usable display, a
+        # missing platform plugin): a terminal user must see why.
+        print(f"zelt-desktop: {message}", file=sys.stderr, flush=True)
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, or None; checked before Qt aborts.
+
+    Only the obvious case on Linux and the BSDs: no display named at all
+    for a platform plugin that needs one.
+    """
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
+        return None
+    import os
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc", "eglfs",
+                            "linuxfb")):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display is available (DISPLAY and WAYLAND_DISPLAY are not "
+            "set). Start the app from a desktop session, try "
+            "'zelt-desktop --demo --self-test', or use the command line "
+            "('zelt-desktop --help').")
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -123,6 +148,12 @@ def run(args: argparse.Namespace) -> int:
     ``--connect`` and ``--profile`` instead, and this start ends with 0;
     ``--demo`` (and so ``--self-test``) runs beside it.
     """
+    problem = display_problem()
+    if problem is not None:
+        log.error("no display: %s", problem)
+        if sys.stderr is not None:
+            print(f"zelt-desktop: {problem}", file=sys.stderr)
+        return 2
     app = application()
     context = AppContext.create()
     profile_name = getattr(args, "profile", None)
