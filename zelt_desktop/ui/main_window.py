@@ -224,8 +224,9 @@ class MainWindow(ProfileHandling, QMainWindow):
         if connection is None:
             return
         self._leave()
-        store = self.context.tokens()
-        self.workers.start("disconnect", store.delete, connection.profile.id,
+        profile_id = connection.profile.id
+        self.workers.start("disconnect",
+                           lambda: self.context.tokens().delete(profile_id),
                            on_failure=lambda e: self.statusBar().showMessage(
                                str(explain(e))))
 
