@@ -80,6 +80,7 @@ class MainWindow(ProfileHandling, QMainWindow):
             settings=ui_settings if ui_settings is not None else UiSettings())
         self.directory.reconnect_requested.connect(self.reconnect)
         self.directory.load_cancel_requested.connect(self.cancel_load)
+        self.directory.refresh_requested.connect(self.refresh)
         self.directory.show_not_connected()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.sign_in)
@@ -188,7 +189,7 @@ class MainWindow(ProfileHandling, QMainWindow):
         job, self._load_job = self._load_job, None
         if job is not None:
             job.cancel()
-            self.directory.finish_load(self.directory.model.rowCount())
+            self.directory.load_cancelled()
             self.statusBar().showMessage("Loading cancelled.", 5000)
 
     def _on_load_progress(self, event) -> None:
