@@ -207,6 +207,7 @@ def _exec(app: QApplication, window: MainWindow) -> int:
     reporter.install()
     bridge = SignalBridge(window.close)
     window.show()
+    log.info("window shown")
     try:
         return app.exec()
     finally:
