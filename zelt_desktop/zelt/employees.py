@@ -191,9 +191,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text.casefold()).translate(_MARKS)
 
 
-# Departments, sites, statuses and first names repeat across thousands of
-# people: their keys are computed once.
-@functools.lru_cache(maxsize=1 << 16)
+# Departments, sites, statuses and names repeat across thousands of
+# people: their keys are computed once.  Unique texts (emails) gain
+# nothing from the cache, so it stays small: 65,536 entries kept about
+# 10 MB alive after the emails of 100,000 people were sorted.
+@functools.lru_cache(maxsize=1 << 13)
 def natural_key(text: str) -> tuple:
     """Folded text with digit runs as numbers: "Item 2" before "Item 10".
 

@@ -41,6 +41,7 @@ class SortPreparer(QObject):
         self._job = None
         self._running: str | None = None
         self._ticket: tuple[int, int, int] | None = None
+        self._work: list[list[Employee]] = []
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -72,6 +73,7 @@ class SortPreparer(QObject):
         if self._job is not None:
             self._job.cancel()   # a cancelled job reports nothing
         self._job, self._running = None, None
+        self._work.clear()
 
     def shutdown(self, timeout_ms: int = 2000) -> None:
         """Stop the worker: the application is quitting."""
@@ -86,6 +88,7 @@ class SortPreparer(QObject):
             return
         self._job.cancel()
         self._job, self._running = None, None
+        self._work.clear()
         self._queue.insert(0, running)
 
     def _next(self) -> None:
@@ -95,14 +98,16 @@ class SortPreparer(QObject):
                 self._urgent.discard(key)
                 continue
             ticket = self._model.ticket()
-            # A copy: pages appended meanwhile never reach the worker.
-            employees = self._model.employees[:ticket[2]]
+            # A copy: pages appended meanwhile never reach the worker.  In
+            # a holder emptied when the job ends, since a finished job
+            # may outlive its work.
+            self._work = [self._model.employees[:ticket[2]]]
             self._running, self._ticket = key, ticket
             # Bound methods, not lambdas: a result that arrives after the
             # panel is gone then reaches no one.
             self._job = self._workers.start(
-                f"sort keys of {key}", _prepare_job, key, employees, ticket,
-                with_job=True, on_success=self._on_job_succeeded,
+                f"sort keys of {key}", _prepare_job, key, self._work,
+                ticket, with_job=True, on_success=self._on_job_succeeded,
                 on_failure=self._on_job_failed)
 
     def _on_job_succeeded(self, result) -> None:
@@ -112,6 +117,7 @@ class SortPreparer(QObject):
         current = (key, ticket) == (self._running, self._ticket)
         if current:
             self._job, self._running = None, None
+            self._work.clear()
         if self._model.install_sort(key, ticket, keys, ranks):
             self._urgent.discard(key)
         elif current and key in self._urgent:
@@ -122,11 +128,14 @@ class SortPreparer(QObject):
     def _on_job_failed(self, error: Exception) -> None:
         log.warning("preparing sort keys failed: %s", type(error).__name__)
         self._job, self._running = None, None
+        self._work.clear()
         self._next()
 
 
-def _prepare_job(key: str, employees: list[Employee], ticket, job):
-    prepared = prepare(key, employees, job)
+def _prepare_job(key: str, work: list[list[Employee]], ticket, job):
+    if not work:
+        return None   # cancelled before it started
+    prepared = prepare(key, work[0], job)
     return None if prepared is None else (key, ticket, *prepared)
 
 
