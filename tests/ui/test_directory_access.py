@@ -104,6 +104,18 @@ def test_rows_grow_with_the_font(panel):
         panel.detail.table.verticalHeader().defaultSectionSize()
 
 
+def test_the_empty_state_sentence_is_never_cut(qtbot):
+    panel = make_panel(qtbot, 900)
+    font = panel.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    panel.setFont(font)
+    panel.begin_load()
+    panel.finish_load(0)          # the longest sentence: no scopes
+    qtbot.waitUntil(lambda: panel.empty.label.isVisible())
+    label = panel.empty.label
+    assert label.height() >= label.heightForWidth(label.width())
+
+
 def test_no_colour_or_size_is_hard_coded(panel):
     load(panel)
     styled = [w.objectName() for w in panel.findChildren(QWidget)
@@ -129,6 +141,10 @@ def test_the_bar_fits_without_overlap(qtbot, width):
         assert rects[-1].right() <= width
     combos = [w for w in rows[1] if isinstance(w, QComboBox)]
     assert all(c.width() >= c.minimumSizeHint().width() for c in combos)
-    assert panel.count_label.text() == "250 people"
-    assert panel.count_label.width() >= \
-        panel.count_label.fontMetrics().horizontalAdvance("250 people")
+    panel.set_search("lisbon")
+    count = panel.count_label
+    assert count.text().endswith(" of 250 people")
+    # The layout follows the longer text once events are processed.
+    qtbot.waitUntil(lambda: count.width() >= count.fontMetrics()
+                    .horizontalAdvance(count.text()))
+    assert count.geometry().right() < panel.refreshed_label.x()

@@ -12,7 +12,7 @@ ALL = None          # item data of "All departments" / "All sites"
 NONE_GIVEN = ""     # item data of the entry for people without a value
 # A combo is this many characters wide, whatever its longest choice; its
 # list opens wide enough for every choice.
-COMBO_CHARACTERS = 12
+COMBO_CHARACTERS = 9
 
 
 class FilterBar(QObject):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
 
 NOT_CONNECTED = "Connect to Zelt to see your people."
 # Zelt issues working tokens to an app without scopes and then answers
@@ -89,9 +90,15 @@ class EmptyState(QWidget):
         self.button.clicked.connect(
             lambda: self.action_triggered.emit(self.state))
 
+        # Not added with an alignment: a layout then gives the label its
+        # one-line size hint, and a long sentence was cut (large fonts).
+        line = QHBoxLayout()
+        line.addStretch()
+        line.addWidget(self.label, 1)
+        line.addStretch()
         layout = QVBoxLayout(self)
         layout.addStretch()
-        layout.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(line)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch()
 

@@ -10,9 +10,9 @@ from typing import Callable, Sequence
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QSizePolicy,
-                               QSplitter, QStackedWidget, QToolButton,
-                               QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QSplitter,
+                               QStackedWidget, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from zelt_desktop.errors import ZeltError
 from zelt_desktop.ui.directory import states
@@ -84,9 +84,6 @@ class DirectoryPanel(QWidget):
             "E&xport CSV…", "exportButton", "Export the list shown as CSV",
             self._on_export_button_clicked)
         self.count_label = QLabel(self, objectName="countLabel")
-        # A long count may be cut in a narrow window, never push others.
-        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                       QSizePolicy.Policy.Preferred)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
         self.refreshed_label = self.refresh_control.label
