@@ -164,3 +164,23 @@ def test_the_table_shows_a_busy_cursor_while_a_sort_waits(qtbot):
     qtbot.waitUntil(lambda: not panel.view_model.pending, timeout=WAIT_MS)
     assert viewport.cursor().shape() == normal
     panel.finish_load(len(PEOPLE))
+
+
+def test_a_refresh_ends_a_sort_that_waited_for_its_keys(qtbot):
+    panel = DirectoryPanel(settings={})
+    qtbot.addWidget(panel)
+    panel.model.sync_rows = 0
+    panel.begin_load()
+    append(panel, PEOPLE)
+    panel.finish_load(len(PEOPLE))
+    panel.model.preparer.reset()
+    panel.view_model.sort_by("name")
+    assert panel.view_model.pending
+    # The new list is sorted off-screen as it arrives: nothing to wait for.
+    panel.begin_load()
+    append(panel, PEOPLE[:900])
+    panel.finish_load(900)
+    assert not panel.view_model.pending
+    assert panel.table.viewport().cursor().shape() != \
+        Qt.CursorShape.BusyCursor
+    assert shown(panel.view_model) == expected_order(panel.model, "name")

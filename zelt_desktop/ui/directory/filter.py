@@ -224,6 +224,8 @@ class DirectoryView(QAbstractProxyModel):
         self._order, self._applied = other._order, other._applied
         if self._applied != (self._sort_key, self._descending):
             self._sort()
+        else:
+            self._set_pending(False)   # the other one sorted as asked
         self._refilter()
 
     def _refilter(self) -> None:
