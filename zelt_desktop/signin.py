@@ -111,11 +111,15 @@ class SignIn:
         """Take an address or code the user pasted; True if it was trimmed.
 
         Raises UnusableRedirect or StateMismatch at once, so the window can
-        say what is wrong while the wait goes on.
+        say what is wrong while the wait goes on.  A whole address must
+        be at the redirect URI, or at the listener address (a relay page
+        may leave the browser at either).
         """
         redirect, trimmed = redirects.from_pasted(
             text, request=self.request,
             started_in_zelt=self.started_in_zelt,
+            redirect_uris=(self.profile.redirect_uri,
+                           self.profile.listener_uri),
             issuer=self.profile.issuer or None)
         self._arrivals.put(redirect)
         return trimmed

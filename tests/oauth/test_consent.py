@@ -82,9 +82,11 @@ def test_pasted_address_has_its_state_checked(profile, token_client):
 
     with pytest.raises(StateMismatch, match="another sign-in attempt"):
         from_pasted(address, request=AuthorizationRequest.start(profile),
-                    started_in_zelt=False)
+                    started_in_zelt=False,
+                    redirect_uris=[profile.redirect_uri])
     redirect, trimmed = from_pasted(f"  {address}\n", request=request,
-                                    started_in_zelt=False)
+                                    started_in_zelt=False,
+                                    redirect_uris=[profile.redirect_uri])
 
     assert trimmed and redirect.state_checked
     assert token_client.exchange(redirect, request.code_verifier)
@@ -97,9 +99,11 @@ def test_pasted_bare_code_needs_started_in_zelt(sandbox, profile,
     code = parse_query(address.split("?", 1)[1])["code"]
 
     with pytest.raises(UnusableRedirect, match="I started it in Zelt"):
-        from_pasted(code, request=None, started_in_zelt=False)
+        from_pasted(code, request=None, started_in_zelt=False,
+                    redirect_uris=[profile.redirect_uri])
     redirect, trimmed = from_pasted(code + "\r\n", request=None,
-                                    started_in_zelt=True)
+                                    started_in_zelt=True,
+                                    redirect_uris=[profile.redirect_uri])
 
     assert trimmed and redirect.code == code
     assert token_client.exchange(redirect, None).access_token

@@ -112,12 +112,17 @@ def test_errors_are_raised_plainly():
     accept({"code": "c", "state": "s"}, expected_state="s").raise_for_error()
 
 
+def paste(text: str, *, request=REQUEST, started_in_zelt: bool = False,
+          redirect_uris=(REDIRECT_URI,)):
+    return from_pasted(text, request=request,
+                       started_in_zelt=started_in_zelt,
+                       redirect_uris=redirect_uris)
+
+
 def test_pasted_address_is_trimmed_and_checked():
-    redirect, trimmed = from_pasted(
-        f" {REDIRECT_URI}?code=ab%2Bcd&state=our-state\n", request=REQUEST,
-        started_in_zelt=False)
-    _, untrimmed = from_pasted(f"{REDIRECT_URI}?code=c&state=our-state",
-                               request=REQUEST, started_in_zelt=False)
+    redirect, trimmed = paste(
+        f" {REDIRECT_URI}?code=ab%2Bcd&state=our-state\n")
+    _, untrimmed = paste(f"{REDIRECT_URI}?code=c&state=our-state")
 
     assert trimmed and not untrimmed
     assert redirect.code == "ab+cd" and redirect.state_checked
@@ -127,16 +132,16 @@ def test_pasted_foreign_state_needs_started_in_zelt():
     address = f"{REDIRECT_URI}?code=c&state=zelt-chosen"
 
     with pytest.raises(StateMismatch, match="another sign-in attempt"):
-        from_pasted(address, request=REQUEST, started_in_zelt=False)
-    redirect, _ = from_pasted(address, request=REQUEST, started_in_zelt=True)
+        paste(address)
+    redirect, _ = paste(address, started_in_zelt=True)
     assert not redirect.state_checked
 
 
 def test_pasted_bare_code():
     with pytest.raises(UnusableRedirect, match="I started it in Zelt"):
-        from_pasted("ab%2Bcd", request=REQUEST, started_in_zelt=False)
-    redirect, trimmed = from_pasted("ab%2Bcd\n", request=None,
-                                    started_in_zelt=True)
+        paste("ab%2Bcd")
+    redirect, trimmed = paste("ab%2Bcd\n", request=None,
+                              started_in_zelt=True)
 
     assert redirect.code == "ab+cd" and trimmed
     assert not redirect.state_checked and redirect.state is None
@@ -145,7 +150,100 @@ def test_pasted_bare_code():
 @pytest.mark.parametrize("text", ["", "  \n"])
 def test_pasted_nothing_is_unusable(text):
     with pytest.raises(UnusableRedirect):
-        from_pasted(text, request=REQUEST, started_in_zelt=True)
+        paste(text, started_in_zelt=True)
+
+
+@pytest.mark.parametrize("text", [
+    "http://[::1/callback?code=x&state=our-state",
+    "http://127.0.0.1:99999/callback?code=x&state=our-state",
+    "http://127.0.0.1:port/callback?code=x&state=our-state",
+    "http://[::1]x/callback?code=x&state=our-state",
+    "http://\ud800/callback?code=x&state=our-state",
+    "\udcff?code=x&state=our-state",
+])
+def test_malformed_pasted_address_is_unusable_in_plain_words(text):
+    for started_in_zelt in (False, True):
+        with pytest.raises(UnusableRedirect) as caught:
+            paste(text, started_in_zelt=started_in_zelt)
+        assert "address" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", [
+    "http://evil.example/callback?code=c&state=our-state",
+    "https://127.0.0.1:53682/callback?code=c&state=our-state",
+    "http://127.0.0.1:53683/callback?code=c&state=our-state",
+    "http://127.0.0.1:53682/callback/?code=c&state=our-state",
+    "http://localhost:53682/callback?code=c&state=our-state",
+    "http://127.0.0.1:53682/other#code=c&state=our-state",
+])
+def test_pasted_address_elsewhere_is_refused(text):
+    for started_in_zelt in (False, True):
+        with pytest.raises(UnusableRedirect, match="not the one registered"):
+            paste(text, started_in_zelt=started_in_zelt)
+
+
+def test_pasted_address_at_any_given_uri_is_taken():
+    relay = "https://relay.example/zelt/callback"
+    uris = (relay, None, REDIRECT_URI)
+    for address in (f"{relay}?code=c&state=our-state",
+                    f"HTTPS://RELAY.EXAMPLE:443/zelt/callback?code=c"
+                    "&state=our-state",
+                    f"{REDIRECT_URI}#code=c&state=our-state"):
+        redirect, _ = paste(address, redirect_uris=uris)
+        assert redirect.code == "c" and redirect.state_checked
+    with pytest.raises(UnusableRedirect, match="not the one registered"):
+        paste(f"{relay}?code=c&state=our-state")
+
+
+@pytest.mark.parametrize("text", [
+    "?code=c&state=our-state", "code=c&state=our-state",
+    "#code=c&state=our-state", "state=our-state&code=c",
+])
+def test_pasted_query_alone_is_taken(text):
+    redirect, _ = paste(text, redirect_uris=())
+
+    assert redirect.code == "c" and redirect.state_checked
+
+
+@pytest.mark.parametrize("text", [
+    "evil.example/callback?code=c&state=our-state",
+    "127.0.0.1:53682/callback?code=c&state=our-state",
+    "/callback?code=c&state=our-state",
+])
+def test_pasted_address_cut_at_the_front_is_unusable(text):
+    with pytest.raises(UnusableRedirect, match="only part of an address"):
+        paste(text)
+
+
+# Text that looks like addresses, broken in the ways pasting breaks them.
+_PIECES = st.sampled_from([
+    "http://", "https://", "://", "[", "]", "::1", "127.0.0.1", ":",
+    "53682", "99999", "/callback", "?", "#", "&", "=", "code=", "state=",
+    "our-state", "error=", "%", "%zz", "%ff", "\n", " ", "\x00", "@"])
+_TEXT = st.one_of(
+    st.text(st.characters(), max_size=80),
+    st.lists(_PIECES | st.text(max_size=3), max_size=12).map("".join))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(_TEXT, st.booleans())
+def test_pasted_text_raises_only_plain_errors(text, started_in_zelt):
+    for request in (REQUEST, None):
+        try:
+            redirect, _ = paste(text, request=request,
+                                started_in_zelt=started_in_zelt)
+        except (UnusableRedirect, StateMismatch) as e:
+            assert str(e)
+        else:
+            assert redirect.code or redirect.error
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(_TEXT)
+def test_matching_the_redirect_uri_never_raises(text):
+    assert matches_redirect_uri(text, REDIRECT_URI) in (True, False)
+    assert matches_redirect_uri(REDIRECT_URI + "?code=c",
+                                text) in (True, False)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -7,6 +7,7 @@ import hmac
 import logging
 import re
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -18,9 +19,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A pasted text is read as a query when one of these keys appears in it;
+# A pasted text holds a query when one of these keys appears in it;
 # anything else is a bare code (which may end in "=" padding).
 _QUERY_KEY = re.compile(r"(?:^|[?&#])(?:code|error|state)=")
+# A query without its address: "?code=...", "#code=..." or "code=...".
+_QUERY_ONLY = re.compile(r"[?#]|[A-Za-z_]+=")
 _WHITESPACE = re.compile(r"\s+")
 # The server's error text is shown to the user: keep it short and plain.
 _ERROR_TEXT_MAX = 200
@@ -32,6 +35,13 @@ STALE_STATE = ("This address is from another sign-in attempt: its state "
                "in Zelt yourself, tick 'I started it in Zelt'.")
 BARE_CODE = ("Tick 'I started it in Zelt' to use a bare code, or paste "
              "the whole address your browser shows.")
+UNREADABLE = ("This address cannot be read. Copy the whole address from "
+              "your browser's address bar again and paste it here.")
+PARTIAL = ("This is only part of an address. Paste the whole address "
+           "your browser shows, from http:// or https:// to its end.")
+FOREIGN = ("This address is not the one registered for this connection: "
+           "it must start with the Redirect URI set for this app in Zelt. "
+           "Paste the address your browser shows after Allow access.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,18 +95,29 @@ def parse_pasted(text: str) -> tuple[str, dict[str, str] | None]:
 
     Neither an address nor a code holds whitespace, so all of it goes
     (a trailing newline, a line break from an e-mail).  The parameters
-    are None for a bare code.
+    are None for a bare code.  Raises UnusableRedirect for an address
+    that cannot be read or is cut short at the front.
     """
     cleaned = _WHITESPACE.sub("", text)
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError as e:  # lone surrogates from a bad decode
+        raise UnusableRedirect(UNREADABLE) from e
     if "://" in cleaned:
-        parts = urlsplit(cleaned)
+        try:
+            parts = urlsplit(cleaned)
+            parts.port  # noqa: B018 - raises for a port that is no port
+        except ValueError as e:  # e.g. "http://[::1/cb": a bracket lost
+            raise UnusableRedirect(UNREADABLE) from e
         query = parts.query
         if not query and _QUERY_KEY.search("#" + parts.fragment):
             query = parts.fragment
         return cleaned, parse_query(query)
-    if _QUERY_KEY.search(cleaned):
-        return cleaned, parse_query(cleaned.split("?", 1)[-1])
-    return cleaned, None
+    if not _QUERY_KEY.search(cleaned):
+        return cleaned, None
+    if not _QUERY_ONLY.match(cleaned):
+        raise UnusableRedirect(PARTIAL)
+    return cleaned, parse_query(cleaned.lstrip("?#"))
 
 
 def accept(params: dict, *, expected_state: str | None,
@@ -133,9 +154,15 @@ def accept(params: dict, *, expected_state: str | None,
 
 
 def from_pasted(text: str, *, request: AuthorizationRequest | None,
-                started_in_zelt: bool, issuer: str | None = None,
-                ) -> tuple[Redirect, bool]:
-    """A Redirect from pasted text, and whether whitespace was trimmed."""
+                started_in_zelt: bool, redirect_uris: Iterable[str | None],
+                issuer: str | None = None) -> tuple[Redirect, bool]:
+    """A Redirect from pasted text, and whether whitespace was trimmed.
+
+    A whole address counts only at one of ``redirect_uris`` (scheme,
+    host, port and path): a code and our state shown by another site
+    must not sign the user in.  A bare code or a query alone is taken
+    under the usual rules.  Raises UnusableRedirect or StateMismatch.
+    """
     cleaned, params = parse_pasted(text)
     trimmed = cleaned != text
     if not cleaned:
@@ -149,11 +176,30 @@ def from_pasted(text: str, *, request: AuthorizationRequest | None,
                             received_at=time.monotonic(),
                             state_checked=False)
         return redirect, trimmed
+    if "://" in cleaned and not any(same_endpoint(cleaned, uri)
+                                    for uri in redirect_uris if uri):
+        log.debug("refused a pasted address at another endpoint")
+        raise UnusableRedirect(FOREIGN)
     expected = request.state if request is not None else None
     redirect = accept(params, expected_state=expected, issuer=issuer,
                       started_in_zelt=started_in_zelt)
     log.debug("pasted an address with %d parameters", len(params))
     return redirect, trimmed
+
+
+def same_endpoint(address: str, uri: str) -> bool:
+    """True when scheme, host, port and path of the two are equal.
+
+    Malformed input is not equal to anything (no ValueError escapes).
+    """
+    try:
+        got, want = urlsplit(address), urlsplit(uri)
+        return (got.scheme.lower() == want.scheme.lower()
+                and got.hostname == want.hostname
+                and _port(got) == _port(want)
+                and (got.path or "/") == (want.path or "/"))
+    except ValueError:  # a lost bracket, a port out of range
+        return False
 
 
 def matches_redirect_uri(text: str, redirect_uri: str) -> bool:
@@ -163,25 +209,21 @@ def matches_redirect_uri(text: str, redirect_uri: str) -> bool:
     and path must be equal, and a code or an error present.
     """
     cleaned = text.strip()
-    if any(ch.isspace() for ch in cleaned):
+    if not cleaned or any(ch.isspace() for ch in cleaned):
         return False
-    try:
-        got, want = urlsplit(cleaned), urlsplit(redirect_uri)
-        same = (got.scheme.lower() == want.scheme.lower()
-                and got.hostname == want.hostname
-                and _port(got) == _port(want)
-                and (got.path or "/") == (want.path or "/"))
-    except ValueError:
+    if not same_endpoint(cleaned, redirect_uri):
         return False
-    params = parse_query(got.query)
-    return same and bool(params.get("code") or params.get("error"))
+    params = parse_query(urlsplit(cleaned).query)  # it parsed just now
+    return bool(params.get("code") or params.get("error"))
 
 
 def _same(state: str | None, expected: str | None) -> bool:
     if state is None or expected is None:
         return False
     # A constant-time compare costs nothing here and leaks nothing.
-    return hmac.compare_digest(state.encode(), expected.encode())
+    # "surrogatepass": a lone surrogate must compare, not raise.
+    return hmac.compare_digest(state.encode("utf-8", "surrogatepass"),
+                               expected.encode("utf-8", "surrogatepass"))
 
 
 def _port(parts) -> int | None:
