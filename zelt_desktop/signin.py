@@ -161,11 +161,15 @@ class SignIn:
         return connection
 
     def cancel(self) -> None:
-        """End the wait at once, from any thread; frees the port."""
+        """End the wait at once, from any thread; frees the port.
+
+        Never blocks on the listener's threads: the GUI thread calls it.
+        """
         with self._binding:
             self._cancelled.set()
         self._arrivals.put(ConsentCancelled())
-        self._close_listener()
+        if self.listener is not None:
+            self.listener.cancel()
 
     def _listen(self) -> None:
         listener = self.listener
@@ -177,8 +181,7 @@ class SignIn:
 
     def _close_listener(self) -> None:
         if self.listener is not None:
-            self.listener.cancel()
-            self.listener.close()
+            self.listener.close()  # briefly waits for its threads
 
 
 def code_deadline(redirect: Redirect) -> float:

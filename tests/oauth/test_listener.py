@@ -9,6 +9,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 
 import pytest
 import requests
@@ -213,6 +214,67 @@ def test_idle_connection_is_closed_after_the_read_timeout(uri):
             listener.wait(timeout=0)
 
 
+def test_a_silent_connection_is_closed_after_the_idle_timeout(uri):
+    with LoopbackListener(uri, expected_state=STATE, read_timeout=WAIT,
+                          idle_timeout=0.2) as listener:
+        with socket.create_connection(listener.addresses[0]) as silent:
+            silent.settimeout(WAIT)
+            assert silent.recv(1) == b""
+
+
+def test_a_sending_connection_gets_the_whole_read_timeout(uri):
+    with LoopbackListener(uri, expected_state=STATE, read_timeout=WAIT,
+                          idle_timeout=0.2) as listener:
+        with socket.create_connection(listener.addresses[0]) as slow:
+            slow.sendall(b"GET /callback?code=slow&state=")
+            time.sleep(0.5)  # past the idle timeout, not the read one
+            slow.sendall(f"{STATE} HTTP/1.1\r\n\r\n".encode())
+            slow.settimeout(WAIT)
+            reply = slow.recv(65536)
+        assert listener.wait(WAIT).code == "slow"
+
+    assert status_of(reply) == 200
+
+
+def test_cancel_frees_the_port_at_once_while_a_client_is_mid_request(
+        listener, uri):
+    with socket.create_connection(listener.addresses[0]) as slow:
+        slow.sendall(b"GET /callback?code=c")  # and the rest never comes
+        listener.cancel()
+        # The same port, bound right after cancel() returned.
+        with LoopbackListener(uri, expected_state=STATE) as again:
+            answer = requests.get(f"{uri}?code=c&state={STATE}",
+                                  timeout=WAIT)
+            assert again.wait(WAIT).code == "c"
+        assert _ended(slow)
+
+    assert answer.status_code == 200
+
+
+def test_close_does_not_wait_for_a_busy_connection_thread(uri):
+    release, entered, finished = (threading.Event() for _ in range(3))
+
+    def on_redirect(redirect):
+        entered.set()
+        release.wait(WAIT)
+        finished.set()
+
+    listener = LoopbackListener(uri, expected_state=STATE,
+                                on_redirect=on_redirect)
+    listener.start()
+    try:
+        requests.get(f"{uri}?code=c&state={STATE}", timeout=WAIT)
+        assert entered.wait(WAIT)
+        listener.close()  # waits a moment at most, then lets it be
+        returned_first = not finished.is_set()
+        with LoopbackListener(uri, expected_state=STATE):
+            pass  # the port is free
+    finally:
+        release.set()
+
+    assert returned_first
+
+
 def test_wait_needs_a_started_listener(uri):
     with pytest.raises(RuntimeError):
         LoopbackListener(uri, expected_state=STATE).wait(0)
@@ -229,3 +291,12 @@ def _wait_into(listener, outcome):
         outcome.append(listener.wait())
     except ConsentCancelled as e:
         outcome.append(e)
+
+
+def _ended(sock: socket.socket) -> bool:
+    """Closed by the listener: at once if it was never accepted."""
+    sock.settimeout(WAIT)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True

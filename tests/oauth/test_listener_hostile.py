@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import socket
 
 import pytest
@@ -81,6 +82,41 @@ def test_many_connections_at_once(listener):
     assert any(status_of(get(address, "/favicon.ico")) == 404
                for _ in range(200))
     _still_serves(listener)
+
+
+def test_idle_connections_never_lock_out_the_real_redirect():
+    uri = f"http://127.0.0.1:{free_port()}/callback"
+    # Timeouts longer than the test: only making room lets it pass.
+    with LoopbackListener(uri, expected_state=STATE, read_timeout=WAIT,
+                          idle_timeout=WAIT) as listener:
+        address = listener.addresses[0]
+        idle = [socket.create_connection(address)
+                for _ in range(2 * MAX_CONNECTIONS)]
+        try:
+            reply = get(address, f"/callback?code=real&state={STATE}")
+            code = listener.wait(WAIT).code
+            oldest = [_end_of(s, WAIT) for s in idle[:MAX_CONNECTIONS + 1]]
+            newest = [_end_of(s, 0) for s in idle[MAX_CONNECTIONS + 1:]]
+        finally:
+            for sock in idle:
+                sock.close()
+
+    assert status_of(reply) == 200 and code == "real"
+    # Each newcomer, the redirect last, closed the oldest idle one: at
+    # most MAX_CONNECTIONS stay open, and the rest still are.
+    assert oldest == ["closed"] * (MAX_CONNECTIONS + 1)
+    assert newest == ["open"] * (MAX_CONNECTIONS - 1)
+
+
+def _end_of(sock: socket.socket, wait: float) -> str:
+    """"closed" once the listener closed ``sock``, "open" after ``wait``."""
+    readable, _, _ = select.select([sock], [], [], wait)
+    if not readable:
+        return "open"
+    try:
+        return "closed" if sock.recv(1) == b"" else "answered"
+    except ConnectionResetError:
+        return "closed"
 
 
 _LINE = st.text(st.characters(min_codepoint=0, max_codepoint=0x2ff),

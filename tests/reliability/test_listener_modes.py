@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -176,6 +177,24 @@ def test_cancel_racing_the_bind_always_frees_the_port(new_sign_in):
         probe.cancel()
 
 
+def test_cancel_frees_the_port_while_a_client_is_mid_request(
+        new_sign_in):
+    attempt = new_sign_in()
+    attempt.start_listener()
+    address = attempt.listener.addresses[0]
+    with socket.create_connection(address) as slow:
+        slow.sendall(b"GET /callback?code=c")  # and the rest never comes
+        attempt.cancel()
+
+        again = new_sign_in()
+        again.start_listener()  # PortInUse if the port were still held
+        assert _ended(slow)
+
+    with pytest.raises(ConsentCancelled):
+        attempt.wait()
+    assert again.listener.addresses == [address]
+
+
 def test_overall_wait_ends_with_a_message_and_frees_the_port(
         new_sign_in, profile):
     attempt = new_sign_in(wait_limit=0.2)
@@ -222,3 +241,12 @@ def _wait_into(attempt: SignIn, outcome: list) -> None:
         outcome.append(attempt.wait())
     except ConsentCancelled as e:
         outcome.append(e)
+
+
+def _ended(sock: socket.socket) -> bool:
+    """Closed by the listener: at once if it was never accepted."""
+    sock.settimeout(WAIT)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True

@@ -17,10 +17,17 @@ from zelt_desktop.oauth.redirect import Redirect, accept, parse_query
 
 log = logging.getLogger(__name__)
 
-# Browsers open a handful of connections at once; more is an attack.
+# Browsers open a handful of connections at once.  Past this many, a new
+# connection takes the place of the oldest one that has not sent a whole
+# request (wire.Connections), so that idle or slow ones never lock the
+# real redirect out (issue 5).
 MAX_CONNECTIONS = 32
-# How long close() waits for the threads it has woken.
-_JOIN_TIMEOUT = 2.0
+# A connection that sends nothing for this long is closed; a browser
+# sends its request at once, and a connection that is sending gets the
+# whole read timeout.
+IDLE_TIMEOUT = 2.0
+# How long close() waits in all for the threads it has woken.
+CLOSE_WAIT = 0.5
 # Pause after a failed accept() (out of file handles), not to spin.
 _ACCEPT_BACKOFF = 0.1
 
@@ -39,7 +46,9 @@ class LoopbackListener:
 
     def __init__(self, listen_uri: str, *, expected_state: str | None,
                  started_in_zelt: bool = False, issuer: str | None = None,
-                 read_timeout: float = 10.0, on_redirect=None) -> None:
+                 read_timeout: float = 10.0,
+                 idle_timeout: float = IDLE_TIMEOUT,
+                 on_redirect=None) -> None:
         self.listen_uri = listen_uri
         try:
             self.path = urlsplit(listen_uri).path or "/"
@@ -50,6 +59,7 @@ class LoopbackListener:
         self._started_in_zelt = started_in_zelt
         self._issuer = issuer or None
         self._read_timeout = read_timeout
+        self._idle_timeout = min(idle_timeout, read_timeout)
         self._on_redirect = on_redirect
         self._lock = threading.Lock()
         self._done = threading.Condition(self._lock)
@@ -57,8 +67,8 @@ class LoopbackListener:
         self._claimed = False
         self._stopping = False
         self._sockets: list[socket.socket] = []
-        self._connections: set[socket.socket] = set()
-        self._workers: set[threading.Thread] = set()
+        self._connections = wire.Connections(MAX_CONNECTIONS,
+                                             self._serve_connection)
         self._thread: threading.Thread | None = None
         self._wake: tuple[socket.socket, socket.socket] | None = None
 
@@ -73,18 +83,23 @@ class LoopbackListener:
         """Bind now (PortInUse if taken) and serve in the background."""
         if self._thread is not None or self._stopping:
             raise RuntimeError("a listener starts once")
-        self._sockets = bind_loopback(self.listen_uri)
-        self.addresses = [s.getsockname()[:2] for s in self._sockets]
+        sockets = bind_loopback(self.listen_uri)
         try:
             self._wake = socket.socketpair()
             thread = threading.Thread(
                 target=self._serve, name="zelt-listener", daemon=True)
+            with self._lock:
+                cancelled = self._stopping
+                if not cancelled:
+                    self._sockets, self._thread = sockets, thread
+            if cancelled:
+                raise ConsentCancelled("The sign-in was cancelled.")
+            self.addresses = [s.getsockname()[:2] for s in sockets]
             thread.start()
-        except Exception:
-            for sock in (*self._sockets, *(self._wake or ())):
+        except BaseException:
+            for sock in (*sockets, *(self._wake or ())):
                 sock.close()
             raise
-        self._thread = thread
         log.info("listening for the redirect on %s",
                  ", ".join(f"{h} port {p}" for h, p in self.addresses))
 
@@ -108,14 +123,39 @@ class LoopbackListener:
         raise outcome
 
     def cancel(self) -> None:
-        """End the wait from any thread: the sockets close at once."""
+        """End the wait from any thread, without blocking it.
+
+        The listening sockets are closed before this returns, so the port
+        is free at once; open connections are shut down, and their
+        threads end and close them in the background.
+        """
         self._publish(ConsentCancelled("The sign-in was cancelled."))
-        self._stop()
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = True
+            # Under the lock: the accept thread never uses a closed one.
+            for sock in self._sockets:
+                sock.close()
+        self._connections.close()
+        if self._wake is not None:
+            try:
+                self._wake[1].send(b"\0")
+            except OSError:
+                pass
+            self._wake[1].close()
 
     def close(self) -> None:
+        """cancel(), then wait at most CLOSE_WAIT for the threads to end."""
         self.cancel()
+        deadline = time.monotonic() + CLOSE_WAIT
+        threads = [self._thread, *self._connections.threads()]
+        current = threading.current_thread()
+        for thread in threads:
+            if thread is not None and thread is not current:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
-    # -- serving ---------------------------------------------------------
+    # -- accepting -------------------------------------------------------
 
     def _serve(self) -> None:
         wake = self._wake[0]
@@ -123,80 +163,95 @@ class LoopbackListener:
             with selectors.DefaultSelector() as selector:
                 for sock in (*self._sockets, wake):
                     selector.register(sock, selectors.EVENT_READ)
-                while True:
+                while not self._stopping:
                     for key, _ in selector.select():
                         if key.fileobj is wake:
                             return
                         self._accept(key.fileobj)
         except Exception:  # a listener that dies must not hang wait()
-            log.exception("the loopback listener stopped")
-            self._publish(ZeltError("The redirect listener stopped; "
-                                    "connect again."))
-        finally:
-            for sock in (*self._sockets, wake):
-                sock.close()
-
-    def _accept(self, server: socket.socket) -> None:
-        try:
-            conn, _ = server.accept()
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as e:
-            log.warning("could not accept a connection: %s", e.strerror)
-            time.sleep(_ACCEPT_BACKOFF)
-            return
-        with self._lock:
-            full = len(self._connections) >= MAX_CONNECTIONS
-            if not (full or self._stopping):
-                self._connections.add(conn)
-                worker = threading.Thread(
-                    target=self._handle, args=(conn,),
-                    name="zelt-listener-connection", daemon=True)
-                self._workers.add(worker)
-        if full or self._stopping:
-            log.debug("dropped a connection (%d open)", MAX_CONNECTIONS)
-            conn.close()
-            return
-        worker.start()
-
-    def _handle(self, conn: socket.socket) -> None:
-        try:
-            self._serve_connection(conn)
-        except Exception:  # one connection must never end the listener
-            log.debug("a connection failed", exc_info=True)
+            if not self._stopping:  # else: a socket cancel() closed
+                log.exception("the loopback listener stopped")
+                self._publish(ZeltError("The redirect listener stopped; "
+                                        "connect again."))
         finally:
             with self._lock:
-                self._connections.discard(conn)
-                self._workers.discard(threading.current_thread())
-            conn.close()
+                for sock in self._sockets:
+                    sock.close()
+            wake.close()
 
-    def _serve_connection(self, conn: socket.socket) -> None:
-        deadline = time.monotonic() + self._read_timeout
+    def _accept(self, server: socket.socket) -> None:
+        with self._lock:
+            if self._stopping:
+                return
+            try:
+                sock, _ = server.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as e:
+                failure = e
+            else:
+                failure = None
+        if failure is not None:
+            log.warning("could not accept a connection: %s",
+                        failure.strerror)
+            time.sleep(_ACCEPT_BACKOFF)
+            return
+        if not self._connections.admit(sock):
+            log.debug("dropped a connection (too many, or stopping)")
+            sock.close()
+
+    # -- serving ---------------------------------------------------------
+
+    def _serve_connection(self, conn: wire.Connection) -> None:
+        started = time.monotonic()
+        connections = self._connections
         try:
-            request = wire.read_request(conn, deadline)
+            request = wire.read_request(
+                conn.sock, started + self._read_timeout,
+                idle_deadline=started + self._idle_timeout,
+                on_first_byte=lambda: connections.enter(conn, wire.READING))
         except TimeoutError:
-            log.debug("closed a connection that sent no full request")
+            log.debug("closed a connection that sent %s in time",
+                      "no request" if conn.phase == wire.IDLE
+                      else "no full request")
             return
         except wire.BadRequest as e:
-            log.debug("refused a malformed request: HTTP %d", e.status)
-            wire.reply(conn, e.status, wire.page("error", "Bad request."))
+            # A request cut short to make room has nobody to answer.
+            if connections.enter(conn, wire.ANSWERING):
+                log.debug("refused a malformed request: HTTP %d",
+                          e.status)
+                self._reply(conn, e.status,
+                            wire.page("error", "Bad request."))
             return
         if request is None:
             return
+        # A whole request came: it is served even if its connection was
+        # closed to make room meanwhile (a redirect still counts).
+        connections.enter(conn, wire.ANSWERING)
+        self._serve_request(conn, request)
+
+    def _serve_request(self, conn: wire.Connection,
+                       request: wire.Request) -> None:
         params = parse_query(request.query)
         if request.path != self.path or not (params.get("code")
                                              or params.get("error")):
             log.debug("404 for %s to a path of %d chars", request.method,
                       len(request.path))
-            wire.reply(conn, 404, wire.page("not_found", RETURN),
-                       head_only=request.method == "HEAD")
+            self._reply(conn, 404, wire.page("not_found", RETURN),
+                        head_only=request.method == "HEAD")
             return
         if request.method != "GET":
-            wire.reply(conn, 405, wire.page("error", "Use GET."))
+            self._reply(conn, 405, wire.page("error", "Use GET."))
             return
         self._redirect(conn, params)
 
-    def _redirect(self, conn: socket.socket, params: dict) -> None:
+    def _reply(self, conn: wire.Connection, status: int, body: str, *,
+               head_only: bool = False) -> None:
+        wire.reply(conn.sock, status, body, head_only=head_only)
+        if status >= 400 and self._connections.enter(conn, wire.LINGERING):
+            wire.linger(conn.sock)
+
+    def _redirect(self, conn: wire.Connection, params: dict) -> None:
         try:
             redirect = accept(params, expected_state=self._expected_state,
                               issuer=self._issuer,
@@ -206,12 +261,14 @@ class LoopbackListener:
             log.warning("ignored a redirect with %s and a state this "
                         "attempt did not send (an older tab?)",
                         "a code" if params.get("code") else "an error")
-            wire.reply(conn, 400, wire.page("error", STALE))
+            self._reply(conn, 400, wire.page("error", STALE))
             return
         except IssuerMismatch as e:
             log.warning("a redirect named another issuer; sign-in ended")
-            wire.reply(conn, 400, wire.page("error", str(e)))
-            self._publish(e)
+            try:
+                self._reply(conn, 400, wire.page("error", str(e)))
+            finally:
+                self._publish(e)
             return
 
         with self._lock:
@@ -220,7 +277,7 @@ class LoopbackListener:
         try:
             # Reply before publishing: once wait() returns, the caller may
             # close the listener, which must not cut this page off.
-            wire.reply(conn, 200, _result_page(redirect))
+            wire.reply(conn.sock, 200, _result_page(redirect))
         finally:
             if first:
                 self._deliver(redirect)
@@ -237,8 +294,6 @@ class LoopbackListener:
             except Exception:
                 log.exception("the redirect callback failed")
 
-    # -- ending ----------------------------------------------------------
-
     def _publish(self, outcome: Redirect | ZeltError) -> bool:
         with self._done:
             if self._outcome is not None:
@@ -247,24 +302,6 @@ class LoopbackListener:
             self._done.notify_all()
             return True
 
-    def _stop(self) -> None:
-        with self._lock:
-            self._stopping = True
-            workers = list(self._workers)
-            for conn in self._connections:
-                _shutdown(conn)
-        if self._wake is not None:
-            try:
-                self._wake[1].send(b"\0")
-            except OSError:
-                pass
-        current = threading.current_thread()
-        for thread in (self._thread, *workers):
-            if thread is not None and thread is not current:
-                thread.join(_JOIN_TIMEOUT)
-        if self._wake is not None:
-            self._wake[1].close()
-
 
 def _result_page(redirect: Redirect) -> str:
     if redirect.code is not None:
@@ -272,10 +309,3 @@ def _result_page(redirect: Redirect) -> str:
     if redirect.error == "access_denied":
         return wire.page("denied", RETURN)
     return wire.page("error", f"Zelt answered: {redirect.error[:100]}.")
-
-
-def _shutdown(conn: socket.socket) -> None:
-    try:
-        conn.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
