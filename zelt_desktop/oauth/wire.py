@@ -36,8 +36,9 @@ _FIELD = re.compile(rb"^[!#$%&'*+.^_`|~0-9A-Za-z-]+:")
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found",
            405: "Method Not Allowed", 408: "Request Timeout",
            414: "URI Too Long", 431: "Request Header Fields Too Large"}
-_FALLBACK_PAGE = ("<!doctype html><meta charset=utf-8><title>Zelt Desktop"
-                  "</title><p>$message</p>")
+_FALLBACK_PAGE = "<p>$message</p>"
+_FALLBACK_FRAME = ("<!doctype html><meta charset=utf-8><title>$title"
+                   "</title>$content")
 # How long a new connection waits for a thread to end at the limit.
 _ROOM_WAIT = 5.0
 
@@ -286,10 +287,18 @@ def linger(conn: socket.socket) -> None:
         pass
 
 
+# The browser tab's title for each page in resources/pages.
+_TITLES = {"success": "Signed in", "denied": "Access declined",
+           "error": "Sign-in problem", "not_found": "Not found"}
+
+
 def page(name: str, message: str = "") -> str:
-    """A page from resources/pages, with ``$message`` filled in, escaped."""
-    template = string.Template(_template(name))
-    return template.safe_substitute(message=html.escape(message))
+    """A page from resources/pages in the shared frame, with ``$message``
+    filled in, escaped."""
+    content = string.Template(_template(name)).safe_substitute(
+        message=html.escape(message))
+    return string.Template(_template("frame")).safe_substitute(
+        title=_TITLES.get(name, "Zelt Desktop"), content=content)
 
 
 @functools.lru_cache(maxsize=None)
@@ -299,7 +308,7 @@ def _template(name: str) -> str:
     except OSError:
         # A broken install must not leave the browser without an answer.
         log.warning("page %s.html is missing from this install", name)
-        return _FALLBACK_PAGE
+        return _FALLBACK_FRAME if name == "frame" else _FALLBACK_PAGE
 
 
 def _shutdown(sock: socket.socket) -> None:
