@@ -100,13 +100,15 @@ class TokenClient:
         """Trade the redirect's code for tokens (RFC 6749 §4.1.3)."""
         if redirect.code is None:
             redirect.raise_for_error()
-            raise UnusableRedirect("The redirect holds no code.")
+            raise UnusableRedirect(
+                "This address holds no sign-in code. Paste the whole "
+                "address your browser shows after Allow access.")
         age = self._clock() - redirect.received_at
         if age > self._code_lifetime:
             raise CodeExpired(
-                f"The code arrived {age:.0f} s ago and Zelt accepts it "
-                f"for {self._code_lifetime:.0f} s only. Start the sign-in "
-                "again.")
+                f"The sign-in code arrived {age:.0f} s ago, and Zelt "
+                f"accepts a code for {self._code_lifetime:.0f} s only. "
+                "Start the sign-in again.")
 
         data = {"grant_type": "authorization_code", "code": redirect.code,
                 "redirect_uri": self.redirect_uri}
@@ -172,12 +174,16 @@ class TokenClient:
         host = self._host
         if isinstance(e, requests.exceptions.SSLError):
             return TLSError(f"The secure connection to {host} could not be "
-                            "verified.")
+                            "verified. If your company inspects web "
+                            "traffic, its certificate must be installed "
+                            "on this computer.")
         if isinstance(e, requests.exceptions.ProxyError):
-            return ProxyError(f"The proxy failed the connection to {host}.")
+            return ProxyError(f"The proxy failed the connection to {host}. "
+                              "Check the proxy settings of this computer.")
         if isinstance(e, requests.Timeout):
-            return RequestTimedOut(f"{host} did not answer in time. If the "
-                                   "sign-in fails again, start it again.")
+            # The code may be spent already: never sent twice (issue 5).
+            return RequestTimedOut(f"{host} did not answer in time. Start "
+                                   "the sign-in again.")
         return NetworkError(f"{host} could not be reached. Check the "
                             "network connection and the Token URL.")
 

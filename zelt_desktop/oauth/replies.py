@@ -27,11 +27,14 @@ _ERROR_NAME = re.compile(r"^[\w.-]{1,64}$")
 _NEAR_EXPIRY = 30.0
 _RETRY_AFTER_MAX = 3600.0
 
+# The fixes of the contract's table of 401 causes (zelt-api.md, step 2),
+# each said once in a message.
 FIX_CLIENT = ("copy the Client ID and the Client secret again from the "
               "app's App credentials page in Zelt")
-FIX_REDIRECT = ("use the exact Redirect URI from the App credentials page "
-                "(scheme, host, port, path and trailing slash)")
+FIX_REDIRECT = ("use exactly the Redirect URI registered for the app in "
+                "Zelt (scheme, host, port, path and trailing slash)")
 FIX_RESTART = "start the sign-in again"
+_LATER = "Try again in a few minutes."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,11 +60,12 @@ def payload(response: requests.Response) -> dict:
         data = json.loads(response.content)
     except (ValueError, RecursionError) as e:
         raise ServiceUnavailable(
-            "Zelt's token reply is not readable JSON.",
+            f"Zelt's answer to the sign-in could not be read. {_LATER}",
             status=response.status_code,
             request_id=request_id(response)) from e
     if not isinstance(data, dict):
-        raise ServiceUnavailable("Zelt's token reply is not a JSON object.",
+        raise ServiceUnavailable("Zelt's answer to the sign-in is not in "
+                                 f"the expected form. {_LATER}",
                                  status=response.status_code,
                                  request_id=request_id(response))
     return data
@@ -99,30 +103,35 @@ def token_error(response: requests.Response, *,
     log.info("token endpoint answered HTTP %d (request id %s)",
                 status, ids["request_id"])
     if status == 429:
-        return RateLimited("Zelt is limiting requests; try again shortly.",
+        return RateLimited("Zelt asked the app to slow down. Try again "
+                           "in a minute.",
                            retry_after=_retry_after(response), **ids)
     if status == 403:
         if "html" in response.headers.get("Content-Type", "").lower():
-            return RateLimited("Zelt's edge turned the request away "
-                               "(too many requests); try again shortly.",
-                               **ids)
-        return PermissionDenied("Zelt refused the token request.", **ids)
+            return RateLimited("Zelt's protection against bursts of "
+                               "requests turned the sign-in away. Try "
+                               "again in a minute.", **ids)
+        return PermissionDenied("Zelt refused the sign-in: the app lacks "
+                                "a permission. Ask your Zelt admin to "
+                                "check the app's permissions.", **ids)
     if status in (404, 405):
-        return InvalidSetting(f"The Token URL answered HTTP {status}: "
-                              "check the Token URL under Advanced.",
+        return InvalidSetting("The Token URL does not lead to a sign-in "
+                              "service. Check the Token URL in the "
+                              "connection's settings.",
                               field="token_url", **ids)
     if status >= 500:
-        return ServiceUnavailable(f"Zelt answered HTTP {status}; try "
-                                  "again later.", **ids)
-    return ServiceUnavailable(f"Zelt's token endpoint answered HTTP "
-                              f"{status}, which this app cannot use.", **ids)
+        return ServiceUnavailable("Zelt had a problem finishing the "
+                                  f"sign-in. {_LATER}", **ids)
+    return ServiceUnavailable("Zelt answered the sign-in in a way this "
+                              f"app cannot use. {_LATER}", **ids)
 
 
 def _refresh_refused(error: str | None, ids: dict) -> RefreshRejected:
     if error == "invalid_client":
         return RefreshRejected(
-            "Zelt refused the client credentials while renewing the "
-            f"sign-in: {FIX_CLIENT}, then connect again.", **ids)
+            "Zelt refused the Client ID or the Client secret while "
+            f"renewing the sign-in. To fix it, {FIX_CLIENT}, then connect "
+            "again.", **ids)
     return RefreshRejected("Zelt no longer accepts the stored sign-in. "
                            "Connect to Zelt again.", **ids)
 
@@ -130,29 +139,31 @@ def _refresh_refused(error: str | None, ids: dict) -> RefreshRejected:
 def _exchange_refused(error: str | None, code: CodeContext,
                       ids: dict) -> AuthError:
     if error == "invalid_client":
-        return InvalidClient("Zelt refused the client credentials: the "
-                             "Client ID or the Client secret is probably "
-                             f"wrong. Fix: {FIX_CLIENT}.", **ids)
+        return InvalidClient("Zelt refused the app's Client ID or Client "
+                             "secret: one of them is probably wrong. To "
+                             f"fix it, {FIX_CLIENT}.", **ids)
     grant = {"code_age": code.age, "code_sent_before": code.sent_before}
     if error == "invalid_grant":
         return InvalidGrant(_grant_message(code), **grant, **ids)
     if error is not None:
-        return AuthError(f"Zelt refused the code ({error}). "
-                         f"Fix: {FIX_RESTART}.", **ids)
+        # The error's name stays in the log (token_error), not in words
+        # for people.
+        return AuthError("Zelt refused the sign-in code. To try again, "
+                         f"{FIX_RESTART}.", **ids)
     return _unexplained(code, grant, ids)
 
 
 def _grant_message(code: CodeContext) -> str:
     if code.sent_before:
-        return ("Zelt refused the code: it was already used, and a code "
-                f"works once. Fix: {FIX_RESTART}.")
+        return ("Zelt refused the sign-in code: it was already used, and "
+                f"a code works once. To try again, {FIX_RESTART}.")
     if code.age >= code.lifetime - _NEAR_EXPIRY:
-        return (f"Zelt refused the code: it has probably expired (it "
-                f"arrived {code.age:.0f} s ago; a code lasts "
-                f"{code.lifetime:.0f} s). Fix: {FIX_RESTART}.")
-    return ("Zelt refused the code. The likely cause: the Redirect URI "
-            "differs from the one registered in Zelt. Fix: "
-            f"{FIX_REDIRECT}. Otherwise the code expired or was used: "
+        return ("Zelt refused the sign-in code: it has probably expired "
+                f"(it arrived {code.age:.0f} s ago; a code lasts "
+                f"{code.lifetime:.0f} s). To try again, {FIX_RESTART}.")
+    return ("Zelt refused the sign-in code. The likely cause: the "
+            "Redirect URI differs from the one registered in Zelt. To fix "
+            f"it, {FIX_REDIRECT}. Otherwise the code expired or was used: "
             f"{FIX_RESTART}.")
 
 
@@ -166,7 +177,7 @@ def _unexplained(code: CodeContext, grant: dict, ids: dict) -> AuthError:
             f"expired: {FIX_RESTART}. If that fails too, {FIX_CLIENT}, "
             f"and {FIX_REDIRECT}.", **grant, **ids)
     return InvalidClient(
-        lead + f"Most likely the client credentials are wrong: "
+        lead + "Most likely the Client ID or the Client secret is wrong: "
         f"{FIX_CLIENT}. If they are right, {FIX_REDIRECT}; then "
         f"{FIX_RESTART}.", **ids)
 
