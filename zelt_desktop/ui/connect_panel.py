@@ -14,6 +14,25 @@ from zelt_desktop.ui.messages import Explanation
 
 TICK_MS = 250
 
+# The steps of signin.STEPS (same keys, same order) in the panel's words.
+STEP_TEXTS = {
+    "code_received": "Zelt sent the sign-in code",
+    "exchanging": "Finishing the sign-in with Zelt",
+    "stored": "Saved in your password store",
+    "verified": "Checked with Zelt",
+}
+# SignIn.complete reports each step when it is done, except the exchange,
+# which it reports as it starts.
+_REPORTED_AT_START = frozenset({"exchanging"})
+_MARKS = {"open": "○", "doing": "…", "done": "✓", "failed": "✗"}
+
+
+def _plain_label(name: str, **kwargs) -> QLabel:
+    """A label for text from Zelt or the user: never read as markup."""
+    label = QLabel(objectName=name, **kwargs)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
 
 class ConnectPanel(QWidget):
     """Shown from Connect until the sign-in ends.
@@ -28,28 +47,24 @@ class ConnectPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.status = QLabel(objectName="statusLabel", wordWrap=True)
+        self.title = _plain_label("statusTitle", wordWrap=True)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
+        self.title.hide()
+        self.status = _plain_label("statusLabel", wordWrap=True)
         self.status.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.countdown = QLabel(objectName="countdownLabel")
+        self.countdown = _plain_label("countdownLabel")
         self.countdown.setAccessibleName("Time left for the sign-in code")
-        self.steps = QWidget(objectName="stepsList")
-        self.steps.setAccessibleName("Sign-in steps")
-        steps_layout = QVBoxLayout(self.steps)
-        steps_layout.setContentsMargins(0, 0, 0, 0)
-        self._step_labels: dict[str, QLabel] = {}
-        for key, text in STEPS.items():
-            label = QLabel(f"○ {text}", objectName=f"step_{key}")
-            label.setEnabled(False)
-            steps_layout.addWidget(label)
-            self._step_labels[key] = label
+        self._build_steps()
 
         self.url = QLineEdit(objectName="consentUrlEdit", readOnly=True)
         self.url.setAccessibleName("Consent page address")
         self.copy_url = QPushButton("Copy link", objectName="copyUrlButton")
         self.copy_url.setAccessibleName("Copy the consent page address")
         self.copy_url.clicked.connect(self._copy_url)
-        self.url_hint = QLabel(wordWrap=True)
+        self.url_hint = _plain_label("urlHint", wordWrap=True)
 
         self.paste = QLineEdit(objectName="pasteEdit")
         self.paste.setPlaceholderText("Paste the address your browser shows")
@@ -58,7 +73,7 @@ class ConnectPanel(QWidget):
                                      objectName="usePasteButton")
         self.paste.returnPressed.connect(self._submit_paste)
         self.use_paste.clicked.connect(self._submit_paste)
-        self.paste_error = QLabel(objectName="pasteError", wordWrap=True)
+        self.paste_error = _plain_label("pasteError", wordWrap=True)
         self.paste_error.hide()
 
         self.cancel = QPushButton("Cancel", objectName="cancelButton")
@@ -69,22 +84,47 @@ class ConnectPanel(QWidget):
         self._timer = QTimer(self, interval=TICK_MS)
         self._timer.timeout.connect(self._tick)
 
+    def _build_steps(self) -> None:
+        self.steps = QWidget(objectName="stepsList")
+        self.steps.setAccessibleName("Sign-in steps")
+        layout = QVBoxLayout(self.steps)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._step_labels: dict[str, QLabel] = {}
+        self._step_states: dict[str, str] = {}
+        for key in STEPS:
+            label = _plain_label(f"step_{key}")
+            layout.addWidget(label)
+            self._step_labels[key] = label
+            self._set_step(key, "open")
+
     def _build_layout(self) -> None:
+        # The link and the paste box in boxes of their own, to hide them
+        # together once the wait for the browser is over.
+        self.link_box = QWidget(objectName="linkBox")
+        link = QVBoxLayout(self.link_box)
+        link.setContentsMargins(0, 0, 0, 0)
+        link.addWidget(self.url_hint)
         url_row = QHBoxLayout()
         url_row.addWidget(self.url, 1)
         url_row.addWidget(self.copy_url)
+        link.addLayout(url_row)
+        self.paste_box = QWidget(objectName="pasteBox")
+        paste = QVBoxLayout(self.paste_box)
+        paste.setContentsMargins(0, 0, 0, 0)
         paste_row = QHBoxLayout()
         paste_row.addWidget(self.paste, 1)
         paste_row.addWidget(self.use_paste)
+        paste.addLayout(paste_row)
+        paste.addWidget(self.paste_error)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.steps)
         layout.addWidget(self.countdown)
-        layout.addWidget(self.url_hint)
-        layout.addLayout(url_row)
-        layout.addLayout(paste_row)
-        layout.addWidget(self.paste_error)
+        layout.addWidget(self.link_box)
+        layout.addWidget(self.paste_box)
         layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignLeft)
 
     # -- what the window tells the panel ---------------------------------
@@ -106,15 +146,41 @@ class ConnectPanel(QWidget):
                 "browser shows and paste it below.")
         self.url_hint.setText("If no browser opened, copy this link into "
                               "your browser:")
+        self._set_step(next(iter(STEPS)), "doing")
         self.paste.setFocus()
+
+    def show_code_arrived(self, deadline: float, status: str) -> None:
+        """The code is here: the wait is over and so is Cancel.
+
+        Once the code goes to Zelt the exchange cannot be taken back, so
+        Cancel is disabled rather than left to promise it.
+        """
+        self.link_box.hide()
+        self.paste_box.hide()
+        self.cancel.setEnabled(False)
+        self.set_status(status)
+        self.start_countdown(deadline)
+
+    def show_connected(self, connected_as: str) -> None:
+        self.stop_countdown()
+        self.cancel.hide()
+        self.set_status(f"Connected as {connected_as}.")
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
 
     def mark_step(self, key: str) -> None:
-        label = self._step_labels[key]
-        label.setText(f"✓ {STEPS[key]}")
-        label.setEnabled(True)
+        """SignIn reported ``key``; the steps before it are done."""
+        keys = list(STEPS)
+        index = keys.index(key)
+        for earlier in keys[:index]:
+            self._set_step(earlier, "done")
+        if key in _REPORTED_AT_START:
+            self._set_step(key, "doing")
+            return
+        self._set_step(key, "done")
+        if index + 1 < len(keys):
+            self._set_step(keys[index + 1], "doing")
 
     def step_texts(self) -> list[str]:
         return [label.text() for label in self._step_labels.values()]
@@ -122,6 +188,7 @@ class ConnectPanel(QWidget):
     def start_countdown(self, deadline: float) -> None:
         """Count down to ``deadline`` (a time.monotonic() value)."""
         self._deadline = deadline
+        self.countdown.show()
         self._tick()
         self._timer.start()
 
@@ -129,25 +196,55 @@ class ConnectPanel(QWidget):
         self._timer.stop()
 
     def show_failure(self, explanation: Explanation) -> None:
+        """The sign-in ended: say why; Connect is the way on."""
         self.stop_countdown()
-        self.set_status(f"<b>{explanation.title}.</b> {explanation}")
+        self.countdown.clear()
+        self.countdown.hide()
+        for key, state in self._step_states.items():
+            if state == "doing":
+                self._set_step(key, "failed")
+        self.link_box.hide()
+        self.paste_box.hide()
+        self.cancel.hide()
+        self.title.setText(explanation.title)
+        self.title.show()
+        self.set_status(str(explanation))
 
     def show_paste_error(self, text: str) -> None:
         self.paste_error.setText(text)
         self.paste_error.show()
 
     def reset(self) -> None:
+        """Back to the start: nothing done, nothing said."""
         self.stop_countdown()
+        self._deadline = None
         self.countdown.clear()
+        self.countdown.show()
+        self.title.clear()
+        self.title.hide()
+        self.status.clear()
+        self.url.clear()
+        self.url_hint.clear()
         self.paste.clear()
         self.paste_error.hide()
-        for key, label in self._step_labels.items():
-            label.setText(f"○ {STEPS[key]}")
-            label.setEnabled(False)
+        self.link_box.show()
+        self.paste_box.show()
+        self.cancel.setEnabled(True)
+        self.cancel.show()
+        for key in STEPS:
+            self._set_step(key, "open")
 
     # -- slots -------------------------------------------------------------
 
+    def _set_step(self, key: str, state: str) -> None:
+        label = self._step_labels[key]
+        label.setText(f"{_MARKS[state]} {STEP_TEXTS[key]}")
+        label.setEnabled(state != "open")
+        self._step_states[key] = state
+
     def _tick(self) -> None:
+        if self._deadline is None:
+            return
         left = max(0, int(self._deadline - time.monotonic()))
         minutes, seconds = divmod(left, 60)
         self.countdown.setText(

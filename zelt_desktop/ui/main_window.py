@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox,
                                QStackedWidget, QWidget)
@@ -89,6 +89,9 @@ class MainWindow(ProfileHandling, QMainWindow):
 
         self.connected_label = QLabel(objectName="connectedLabel")
         self.renews_label = QLabel(objectName="renewsLabel")
+        # The name comes from Zelt: shown as it is, never as markup.
+        for label in (self.connected_label, self.renews_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         # Permanent: a passing message must not hide whom we are connected as.
         self.statusBar().addPermanentWidget(self.connected_label)
         self.statusBar().addPermanentWidget(self.renews_label)
@@ -105,11 +108,17 @@ class MainWindow(ProfileHandling, QMainWindow):
 
     def _offer_memory_store(self, error: SecretStoreError) -> None:
         explanation = explain(error)
-        answer = QMessageBox.question(
-            self, explanation.title,
+        box = QMessageBox(
+            QMessageBox.Icon.Question, explanation.title,
             f"{explanation}\n\nKeep the client secret and the sign-in in "
             "memory for this session only? You will need to connect again "
-            "next time.")
+            "next time.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+        answer = box.standardButton(box.clickedButton())
+        box.deleteLater()
         if answer == QMessageBox.StandardButton.Yes:
             self.context.use_memory_store()
             self.statusBar().showMessage(

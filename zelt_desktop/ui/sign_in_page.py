@@ -18,7 +18,7 @@ from zelt_desktop.profiles import Profile
 from zelt_desktop.signin import SignIn, code_deadline
 from zelt_desktop.ui.connect_panel import ConnectPanel
 from zelt_desktop.ui.credentials_form import CredentialsForm
-from zelt_desktop.ui.messages import explain
+from zelt_desktop.ui.messages import STARTED_IN_ZELT_LABEL, explain
 from zelt_desktop.ui.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -55,9 +55,9 @@ class SignInPage(QWidget):
             "Zelt. Your browser opens and asks you to allow access.",
             wordWrap=True)
         self.form = CredentialsForm()
-        self.started_in_zelt = QCheckBox(
-            "I will start the sign-in in Zelt (Code flow button)",
-            objectName="startedInZeltCheck")
+        # Messages name the checkbox in the same words (ui/messages.py).
+        self.started_in_zelt = QCheckBox(STARTED_IN_ZELT_LABEL,
+                                         objectName="startedInZeltCheck")
         self.connect_button = QPushButton("Connect to Zelt",
                                           objectName="connectButton")
         self.connect_button.setDefault(True)
@@ -151,12 +151,13 @@ class SignInPage(QWidget):
     def _on_redirect(self, attempt, sign_in: SignIn, redirect) -> None:
         if attempt != self._attempt:
             return
-        self.panel.start_countdown(code_deadline(redirect))
+        # From here the code is Zelt's to take: no Cancel (connect_panel).
+        self.sign_in = None
         status = "Finishing the sign-in…"
         if not redirect.state_checked:
             status += (" The app could not check who started this sign-in, "
                        "because it was started in Zelt.")
-        self.panel.set_status(status)
+        self.panel.show_code_arrived(code_deadline(redirect), status)
         self.workers.start(
             "complete sign-in",
             lambda job: sign_in.complete(redirect, job.report),
@@ -169,9 +170,7 @@ class SignInPage(QWidget):
         if attempt != self._attempt:
             connection.close()
             return
-        self.panel.stop_countdown()
-        self.panel.set_status(f"Connected as {connection.connected_as}.")
-        self.sign_in = None
+        self.panel.show_connected(connection.connected_as)
         self.signed_in.emit(connection)
 
     def _fail(self, attempt: int, error: Exception) -> None:
@@ -182,6 +181,7 @@ class SignInPage(QWidget):
             self.secret_store_failed.emit(error)
         explanation = explain(error)
         if isinstance(error, ConsentCancelled):
+            self.panel.reset()
             self.panel.hide()
         else:
             self.panel.show_failure(explanation)
@@ -190,12 +190,17 @@ class SignInPage(QWidget):
         self.sign_in_failed.emit(str(explanation))
 
     def cancel(self, quiet: bool = False) -> None:
-        """Stop the sign-in that is waiting, if any; closes the listener."""
+        """Stop the sign-in that is waiting, if any; closes the listener.
+
+        Unless ``quiet``, the attempt is forgotten and the panel cleared
+        and hidden (Cancel, Disconnect, another profile).
+        """
         sign_in, self.sign_in = self.sign_in, None
         if sign_in is not None:
             sign_in.cancel()
         if not quiet:
             self._attempt += 1
+            self.panel.reset()
             self.panel.hide()
 
     # -- pasted addresses --------------------------------------------------
