@@ -9,14 +9,22 @@ import sys
 import threading
 
 from zelt_desktop.cli.common import (add_profile_option, choose_profile,
-                                     client_secret, say)
+                                     client_secret, plain_message, say)
 from zelt_desktop.context import AppContext
 from zelt_desktop.errors import ConsentCancelled, InputError, ZeltError
-from zelt_desktop.signin import STEPS, SignIn
+from zelt_desktop.signin import SignIn
 
 log = logging.getLogger(__name__)
 
 READ_SIZE = 4096  # bytes of standard input read at a time
+# The steps of signin.STEPS, as the command line says them: each is
+# reported when done, but the exchange when it starts.
+STEP_WORDS = {
+    "code_received": "Zelt sent the sign-in code.",
+    "exchanging": "Finishing the sign-in with Zelt…",
+    "stored": "Saved in your password store.",
+    "verified": "Checked with Zelt.",
+}
 
 
 def register(commands, common: argparse.ArgumentParser) -> None:
@@ -59,7 +67,7 @@ def login_command(args: argparse.Namespace, context: AppContext) -> int:
                 raise InputError(reader.gave_up) from e
             raise
         connection = sign_in.complete(
-            redirect, lambda step: say(STEPS.get(step, step) + "…"))
+            redirect, lambda step: say(STEP_WORDS.get(step, step)))
     finally:
         sign_in.cancel()
     try:
@@ -123,7 +131,7 @@ class PasteReader:
         try:
             trimmed = self.sign_in.paste(line)
         except ZeltError as e:
-            say(f"That address cannot be used: {e}")
+            say(f"That address cannot be used. {plain_message(e)}")
             say("Paste another address, or wait for the browser.")
             return False
         if trimmed:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 from zelt_desktop import __version__, diagnostics
 from zelt_desktop.cli import diagnose, login, profiles, status, users
-from zelt_desktop.cli.common import say
+from zelt_desktop.cli.common import output_failed, plain_message, say
 from zelt_desktop.context import AppContext
 from zelt_desktop.errors import (AuthError, InputError, NetworkError,
                                  SecretStoreError, ServiceError, ZeltError)
@@ -98,23 +97,23 @@ def run(argv: list[str] | None = None) -> int:
     context = AppContext.create(config_dir=args.config_dir)
     log.info("command %s", args.command)
     try:
-        return args.handler(args, context)
+        code = args.handler(args, context)
+        _flush_stdout()
+        return code
     except KeyboardInterrupt:
         log.info("%s cancelled by the user", args.command)
         say("Cancelled.")
         return EXIT_CANCELLED
     except ZeltError as e:
-        level = logging.WARNING if isinstance(e, InputError) \
-            else logging.ERROR
-        log.log(level, "%s failed: %s", args.command, type(e).__name__,
-                exc_info=True)
+        _log_failure(args.command, e)
         say(f"Error: {describe(e)}")
         return e.exit_code
-    except BrokenPipeError:
-        # Whoever read standard output went away (``| head``); point it
-        # at nothing, so that the flush at exit does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_UNEXPECTED
+    except BrokenPipeError as e:
+        # Whoever read standard output went away (``| head``): the
+        # output could not be written, which is no bug.
+        failed = output_failed(e)
+        say(f"Error: {failed}")
+        return failed.exit_code
     except Exception as e:  # noqa: BLE001 - the last resort of a command
         log.exception("%s failed unexpectedly", args.command)
         where = log_path or "not available"
@@ -125,14 +124,37 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def describe(error: ZeltError) -> str:
-    """The error's message, with the HTTP status and request id if any."""
+    """Plain words for ``error``, then its HTTP status and request id."""
     details = []
     if error.status:
         details.append(f"HTTP {error.status}")
     if error.request_id:
         details.append(f"request id {error.request_id}")
     extra = f" ({', '.join(details)})" if details else ""
-    return f"{error}{extra}"
+    return f"{plain_message(error)}{extra}"
+
+
+def _log_failure(command: str, error: ZeltError) -> None:
+    """Log a failure the user can act on at WARNING, never at ERROR.
+
+    ERROR is for bugs (style.md); a command that stopped is still worth
+    a line in ``diagnose``.  Sign-in and input trouble is routine and
+    needs no traceback; the store, Zelt or the network failing gets one
+    for support.
+    """
+    routine = isinstance(error, (AuthError, InputError))
+    log.warning("%s failed: %s", command, type(error).__name__,
+                exc_info=None if routine else error)
+
+
+def _flush_stdout() -> None:
+    """Flush what the command printed now, while failing is reported."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        raise output_failed(e) from e
 
 
 def _start_logging(verbose: bool):

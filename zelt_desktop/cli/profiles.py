@@ -11,9 +11,10 @@ import sys
 from zelt_desktop import relay
 from zelt_desktop.cli.common import choose_profile, say
 from zelt_desktop.context import AppContext
-from zelt_desktop.errors import InputError, InvalidSetting
+from zelt_desktop.errors import InputError, InvalidSetting, SecretStoreError
 from zelt_desktop.profiles import (CLIENT_AUTH_STYLES, DEFAULT_BASE_URL,
                                    Profile)
+from zelt_desktop.store.secrets import SERVICE
 
 log = logging.getLogger(__name__)
 
@@ -158,15 +159,28 @@ def list_profiles(args: argparse.Namespace, context: AppContext) -> int:
 
 
 def remove_profile(args: argparse.Namespace, context: AppContext) -> int:
+    """Remove the profile, then its secrets.
+
+    The settings first: a password store that cannot be used must not
+    keep anyone from removing a profile.  Its secrets then stay behind,
+    and the user is told where they are (exit 4).
+    """
     profile = choose_profile(context, args.name)
-    # Secrets first: if the store fails, the profile stays to retry with.
-    context.tokens().forget_profile(profile.id)
     settings = context.load_settings()
     settings.remove(profile.id)
     context.profiles.save(settings)
     log.info("profile %s removed", profile.id)
+    try:
+        context.tokens().forget_profile(profile.id)
+    except SecretStoreError:
+        say(f"Profile {profile.name!r} is removed, but its client secret "
+            "and sign-in could not be removed from the password store. "
+            "To remove them later, delete the entries of the service "
+            f"{SERVICE!r} whose names start with '{profile.id}/' in your "
+            "system's password manager.")
+        raise
     say(f"Profile {profile.name!r} removed, with its client secret and "
-        "tokens.")
+        "sign-in.")
     return 0
 
 
