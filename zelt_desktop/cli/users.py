@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import logging
+import re
 import sys
 
 from zelt_desktop.cli.common import (add_profile_option, binary_output,
@@ -21,6 +22,27 @@ log = logging.getLogger(__name__)
 FORMATS = ("table", "csv", "json")
 DEFAULT_MAX_WAIT = 60.0  # seconds one wait for a limiting Zelt may take
 CELL_MAX = 40  # characters of a table cell; csv and json keep everything
+
+# Text from Zelt must not drive the terminal it is shown on (ECMA-48):
+# escape sequences (CSI, OSC, and ESC with one more character, in 7-bit
+# and 8-bit forms), then C0 and C1 controls, DEL and the bidirectional
+# overrides that reorder what a line seems to say (Unicode TR 36).
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?")
+_CONTROLS = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+    r"\u2066-\u2069]")
+# CSV keeps its cells whole: tab and line breaks are data there (quoted
+# by the writer), any other control becomes U+FFFD, the replacement
+# character, so the file stays safe to print.
+_CSV_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# JSON escapes C0 itself; DEL, C1 and the bidirectional overrides are
+# escaped here, which keeps the data intact for any JSON reader.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in [
+    *range(0x7f, 0xa0), 0x61c, *range(0x202a, 0x202f),
+    *range(0x2066, 0x206a)]}
 
 
 def register(commands, common: argparse.ArgumentParser) -> None:
@@ -53,6 +75,7 @@ def users_command(args: argparse.Namespace, context: AppContext) -> int:
 
     employees = [normalise(record) for record in records]
     resolve_managers(employees)
+    # Flushed and closed inside: the count is said only once it is true.
     with binary_output(args.output) as stream:
         if args.format == "csv":
             _write_csv(stream, employees)
@@ -89,15 +112,26 @@ def _on_wait(seconds: float, reason: str) -> None:
 def _write_csv(stream, employees: list[Employee]) -> None:
     # The window's writer and encoding (with a byte order mark), so that
     # ``users --format csv > people.csv`` equals the window's export.
-    text = io.TextIOWrapper(stream, encoding=ENCODING, newline="",
-                            write_through=True)
-    write_csv(text, employees, DEFAULT_COLUMNS)
-    text.detach()
+    # Built in memory: a text wrapper round standard output would close
+    # it when a failed write left the wrapper attached.
+    text = io.StringIO(newline="")
+    write_csv(_SafeText(text), employees, DEFAULT_COLUMNS)
+    stream.write(text.getvalue().encode(ENCODING))
+
+
+class _SafeText:
+    """A text stream that replaces controls on their way (see above)."""
+
+    def __init__(self, stream: io.TextIOBase) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_CSV_CONTROLS.sub("\ufffd", text))
 
 
 def _write_json(stream, records: list[dict]) -> None:
     text = json.dumps(records, ensure_ascii=False, indent=2)
-    stream.write(text.encode("utf-8") + b"\n")
+    stream.write(text.translate(_JSON_ESCAPES).encode("utf-8") + b"\n")
 
 
 def _write_table(stream, employees: list[Employee]) -> None:
@@ -112,5 +146,6 @@ def _write_table(stream, employees: list[Employee]) -> None:
 
 
 def _cell(value: str) -> str:
+    value = _CONTROLS.sub(" ", _ESCAPES.sub("", value))
     value = " ".join(value.split())  # a line break would break the row
     return value if len(value) <= CELL_MAX else value[:CELL_MAX - 1] + "…"
