@@ -7,24 +7,22 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QSplitter,
-                               QStackedWidget, QToolButton, QVBoxLayout,
-                               QWidget)
+                               QMessageBox, QPushButton, QStackedWidget,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from zelt_desktop.errors import ZeltError
 from zelt_desktop.ui.directory import states
 from zelt_desktop.ui.directory.bar import FilterBar
+from zelt_desktop.ui.directory.browser import PeopleBrowser
 from zelt_desktop.ui.directory.columns import ColumnControl, saved_columns
-from zelt_desktop.ui.directory.detail import DetailPanel
 from zelt_desktop.ui.directory.filter import DirectoryView
 from zelt_desktop.ui.directory.loading import PageLoader
 from zelt_desktop.ui.directory.model import DirectoryModel
 from zelt_desktop.ui.directory.progress import LoadProgress
 from zelt_desktop.ui.directory.refresh import RefreshControl
-from zelt_desktop.ui.directory.table import PeopleTable
 from zelt_desktop.zelt.employees import Employee
 from zelt_desktop.zelt.export import write_csv
 
@@ -96,19 +94,10 @@ class DirectoryPanel(QWidget):
         self.progress = self.loading.bar
         self.cancel_button = self.loading.cancel_button
 
-        self.table = PeopleTable(self)
-        self.table.setModel(self.view_model)
+        self.splitter = PeopleBrowser(self.model, self.view_model, self)
+        self.table, self.detail = self.splitter.table, self.splitter.detail
         self.column_control = ColumnControl(
             self.table, self.model, self.view_model, self._settings, self)
-
-        self.detail = DetailPanel(self)
-        self.detail.setAccessibleName("Details of the selected person")
-        self.detail.row_text = self.row_text
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
         self.empty = states.EmptyState(self)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.splitter)
@@ -123,19 +112,13 @@ class DirectoryPanel(QWidget):
     def _connect(self) -> None:
         self.bar.search_changed.connect(self.view_model.set_search)
         self.bar.filters_changed.connect(self._on_bar_filters_changed)
-        self.bar.down_pressed.connect(self._focus_table)
+        self.bar.down_pressed.connect(self.splitter.focus_table)
         self.view_model.counts_changed.connect(self._on_view_counts_changed)
         self.view_model.sort_pending.connect(self._on_view_sort_pending)
         self.refresh_control.due.connect(self._on_refresh_control_due)
         self.loading.cancel_requested.connect(self.load_cancel_requested)
         self.bar.follow(self.model)
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda current, previous: self._sync_detail())
-        # Not ``activated``: where one click activates (KDE), the focus
-        # would leave the table on every click.
-        self.table.doubleClicked.connect(self._open_detail)
-        self.table.detail_requested.connect(self._open_detail)
-        self.table.copy_requested.connect(self.copy_selected_rows)
+        self.splitter.selection_changed.connect(self.selection_changed)
         self.empty.action_triggered.connect(self._on_empty_action)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -222,7 +205,7 @@ class DirectoryPanel(QWidget):
         self.refresh_control.loaded()
         self.refresh_control.restart()
         if refreshed and keep is not None:
-            self._select_person(keep.user_id)
+            self.splitter.select_person(keep.user_id)
         log.debug("directory shows %d people", total)
         self._update_state()
         self._prepare_sorts()
@@ -305,7 +288,7 @@ class DirectoryPanel(QWidget):
             self._sized = True
             self.table.resizeColumnsToContents()
         self._update_state()
-        self._sync_detail()
+        self.splitter.sync_detail()
 
     def _update_state(self) -> None:
         shown, total = self.view_model.rowCount(), self.model.rowCount()
@@ -358,50 +341,8 @@ class DirectoryPanel(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def _focus_table(self) -> None:
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.table.currentIndex().isValid() \
-                and self.view_model.rowCount():
-            self.table.setCurrentIndex(self.view_model.index(0, 0))
-
-    def _select_person(self, user_id: int | None) -> None:
-        row = self.view_model.row_of(user_id)
-        if row is not None:
-            self.table.setCurrentIndex(self.view_model.index(row, 0))
-            self.table.scrollTo(self.table.currentIndex())
-
     def current_employee(self) -> Employee | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.view_model.employee(index.row())
-
-    def _sync_detail(self) -> None:
-        employee = self.current_employee()
-        if employee is not self.detail.employee:
-            self.detail.show_employee(employee)
-            self.selection_changed.emit(employee)
-
-    def _open_detail(self, index: QModelIndex | None = None) -> None:
-        """Show the detail pane, even when dragged shut, and focus it."""
-        sizes = self.splitter.sizes()
-        if len(sizes) == 2 and sizes[1] == 0:
-            total = sum(sizes) or self.splitter.width()
-            self.splitter.setSizes([total * 2 // 3, total - total * 2 // 3])
-        self._sync_detail()
-        self.detail.table.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def row_text(self, employee: Employee) -> str:
-        """A person's visible cells, tab-separated, as a spreadsheet row."""
-        return "\t".join(self.model.text(employee, key)
-                         for key in self.model.columns)
-
-    def copy_selected_rows(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectionModel()
-                       .selectedRows()})
-        lines = [self.row_text(self.view_model.employee(r)) for r in rows]
-        if lines:
-            QGuiApplication.clipboard().setText("\n".join(lines))
+        return self.splitter.current_employee()
 
     def set_search(self, text: str) -> None:
         """Search for ``text`` at once, as if typed."""
