@@ -201,3 +201,19 @@ def test_disconnect_removes_the_tokens(qtbot, context, app_profile):
     qtbot.waitUntil(lambda: context.tokens().load(app_profile.id) is None,
                     timeout=WAIT_MS)
     assert window.pages.currentWidget() is window.sign_in
+
+
+@pytest.mark.parametrize("sandbox_options", [SandboxOptions(employees=1200)])
+def test_quick_refreshes_never_mix_two_loads(qtbot, context, sandbox_options,
+                                             app_profile):
+    window = make_window(qtbot, context)
+    fill_and_connect(qtbot, window, app_profile)
+
+    with qtbot.waitSignal(window.employees_loaded, timeout=WAIT_MS) as got:
+        for _ in range(3):
+            window.refresh()
+            qtbot.wait(5)
+
+    assert got.args[0] == 1200
+    qtbot.wait(200)                      # let stale signals arrive, if any
+    assert window.directory.model.rowCount() == 1200

@@ -64,6 +64,7 @@ class MainWindow(ProfileHandling, QMainWindow):
         self.profile: Profile | None = None
         self.workers = Workers(self)
         self._load_job = None
+        self._load_number = 0  # the newest load; older ones are stale
         self._connect_next = connect_now
         self._profile_name = profile_name
         self._first_run_guide = first_run_guide
@@ -175,12 +176,21 @@ class MainWindow(ProfileHandling, QMainWindow):
             return
         if self._load_job is not None:
             self._load_job.cancel()
+        # Pages of a cancelled load may still wait in the event queue: only
+        # the newest load's signals reach the directory.
+        self._load_number += 1
+        number = self._load_number
+
+        def current(slot):
+            return lambda value: (number == self._load_number
+                                  and slot(value))
+
         self.directory.begin_load()
         self._load_job = self.workers.start(
             "load employees", self._load_pages, connection, with_job=True,
-            on_progress=self._on_load_progress,
-            on_success=self._on_load_finished,
-            on_failure=self._on_load_failed)
+            on_progress=current(self._on_load_progress),
+            on_success=current(self._on_load_finished),
+            on_failure=current(self._on_load_failed))
 
     @staticmethod
     def _load_pages(connection: Connection, job) -> int:
@@ -196,6 +206,7 @@ class MainWindow(ProfileHandling, QMainWindow):
     def cancel_load(self) -> None:
         """Stop loading; the people loaded so far stay shown."""
         job, self._load_job = self._load_job, None
+        self._load_number += 1
         if job is not None:
             job.cancel()
             self.directory.load_cancelled()
@@ -246,6 +257,7 @@ class MainWindow(ProfileHandling, QMainWindow):
         connection, self.connection = self.connection, None
         self._renew_timer.stop()
         job, self._load_job = self._load_job, None
+        self._load_number += 1
         if job is not None:
             job.cancel()
         if connection is not None:

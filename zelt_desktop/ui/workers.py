@@ -111,6 +111,8 @@ class Workers(QObject):
         if on_progress:
             job.progressed.connect(on_progress)
         job.finished.connect(lambda: self._jobs.discard(job))
+        # The lambda above keeps the job alive; Qt frees it once done.
+        job.finished.connect(job.deleteLater)
         self._jobs.add(job)
         self._pool.start(_Runnable(job))
         return job
