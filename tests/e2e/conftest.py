@@ -24,6 +24,8 @@ from tests.e2e.support import (CHROMEDRIVER, CHROMIUM,  # noqa: E402
                                HOST_RULES, INBOX_VARIABLE, SHIM,
                                WAIT_SECONDS, BrowserInbox, missing)
 from zelt_desktop import logs  # noqa: E402
+from zelt_desktop.store.secrets import SecretStore  # noqa: E402
+from zelt_desktop.store.tokens import TokenStore  # noqa: E402
 
 PROBE_SECONDS = 10.0
 
@@ -161,3 +163,14 @@ def app_log(tmp_path):
                 logger.removeHandler(handler)
                 handler.close()
         logger.setLevel(level)
+
+
+@pytest.fixture
+def forget(secret_service, tmp_path):
+    """Removes the keyring entries of the profiles a test made."""
+    profile_ids: list[str] = []
+    yield profile_ids
+    store = TokenStore(SecretStore(secret_service),
+                       lock_dir=tmp_path / "locks")
+    for profile_id in profile_ids:
+        store.forget_profile(profile_id)

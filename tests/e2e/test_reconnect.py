@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
 from tests.e2e import flow
 from tests.e2e.support import NON_LOOPBACK_HOST
 from tests.helpers import free_port
-from zelt_desktop.store.secrets import SecretStore
-from zelt_desktop.store.tokens import TokenStore
 
 CAUGHT_PAGE = (b"<!doctype html><title>Copy this address</title>"
                b"<p>Copy the address of this page into Zelt Desktop.</p>")
@@ -46,17 +44,6 @@ def catcher():
     server.shutdown()
     server.server_close()
     thread.join()
-
-
-@pytest.fixture
-def forget(secret_service, tmp_path):
-    """Removes the keyring entries of the profiles a test made."""
-    profile_ids: list[str] = []
-    yield profile_ids
-    store = TokenStore(SecretStore(secret_service),
-                       lock_dir=tmp_path / "locks")
-    for profile_id in profile_ids:
-        store.forget_profile(profile_id)
 
 
 def _open(qtbot, tmp_path, secret_service):
