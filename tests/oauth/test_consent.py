@@ -98,7 +98,7 @@ def test_pasted_bare_code_needs_started_in_zelt(sandbox, profile,
                           follow=False)
     code = parse_query(address.split("?", 1)[1])["code"]
 
-    with pytest.raises(UnusableRedirect, match="I started it in Zelt"):
+    with pytest.raises(UnusableRedirect, match="taken only from a sign-in"):
         from_pasted(code, request=None, started_in_zelt=False,
                     redirect_uris=[profile.redirect_uri])
     redirect, trimmed = from_pasted(code + "\r\n", request=None,

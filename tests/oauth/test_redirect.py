@@ -138,7 +138,7 @@ def test_pasted_foreign_state_needs_started_in_zelt():
 
 
 def test_pasted_bare_code():
-    with pytest.raises(UnusableRedirect, match="I started it in Zelt"):
+    with pytest.raises(UnusableRedirect, match="taken only from a sign-in"):
         paste("ab%2Bcd")
     redirect, trimmed = paste("ab%2Bcd\n", request=None,
                               started_in_zelt=True)

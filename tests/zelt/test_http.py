@@ -107,9 +107,23 @@ def test_statuses_map_to_errors(statuses, path, error):
     assert caught.value.request_id == "req-42"
 
 
-def test_a_refused_token_names_the_bearer_error(statuses, session):
-    with pytest.raises(errors.TokenRejected, match="invalid_token"):
+def test_a_refused_token_says_so_plainly_and_logs_the_bearer_error(
+        statuses, session, caplog):
+    caplog.set_level("DEBUG", logger=http.__name__)
+    with pytest.raises(errors.TokenRejected) as caught:
         checked(session, statuses, "/401")
+    assert str(caught.value) == ("Zelt no longer accepts the saved "
+                                 "sign-in. Connect to Zelt again.")
+    assert "invalid_token" in caplog.text
+
+
+@pytest.mark.parametrize("path", ["/403-json", "/404", "/503-html"])
+def test_refusals_keep_the_status_out_of_their_words(statuses, path):
+    with http.make_session(retries=0) as session:
+        with pytest.raises(errors.ZeltError) as caught:
+            checked(session, statuses, path)
+    assert caught.value.status == int(path[1:4])
+    assert path[1:4] not in str(caught.value)
 
 
 def test_a_429_carries_retry_after_capped(statuses, session):
@@ -134,8 +148,9 @@ def test_a_429_is_left_to_the_caller_not_retried(statuses, session):
 def test_unreadable_bodies(serve, session, body, kind):
     server = serve(lambda h: h.send(200, body, kind))
     with pytest.raises(errors.ServiceUnavailable,
-                       match="answer the app cannot read"):
+                       match="answer the app cannot read") as caught:
         checked(session, server)
+    assert "JSON" not in str(caught.value)
 
 
 def test_a_readable_body(serve, session):

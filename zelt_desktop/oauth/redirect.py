@@ -29,12 +29,12 @@ _WHITESPACE = re.compile(r"\s+")
 _ERROR_TEXT_MAX = 200
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
-STALE_STATE = ("This address is from another sign-in attempt: its state "
-               "does not match the one this app sent. Use the newest "
-               "browser tab, or start again. If you started the consent "
-               "in Zelt yourself, tick 'I started it in Zelt'.")
-BARE_CODE = ("Tick 'I started it in Zelt' to use a bare code, or paste "
-             "the whole address your browser shows.")
+# What happened only: the window and the command line each add their own
+# way out (a checkbox, an option), see ui/messages.py and cli/common.py.
+STALE_STATE = ("This address is from another sign-in attempt, not the one "
+               "this app started last.")
+BARE_CODE = ("A code on its own is taken only from a sign-in started in "
+             "Zelt.")
 UNREADABLE = ("This address cannot be read. Copy the whole address from "
               "your browser's address bar again and paste it here.")
 PARTIAL = ("This is only part of an address. Paste the whole address "
@@ -72,7 +72,7 @@ class Redirect:
         text = _plain(self.error)
         if self.error_description:
             text += ": " + _plain(self.error_description)
-        raise AuthError(f"Zelt did not grant access ({text}).")
+        raise AuthError(f"Zelt did not give access ({text}).")
 
 
 def parse_query(query: str) -> dict[str, str]:

@@ -161,26 +161,29 @@ def raise_for_status(response: requests.Response) -> None:
         raise TokenRejected(_rejected_message(response), **info)
     if status == 429 or (status == 403 and is_html(response)):
         raise _rate_limited(response, info)
+    # The words leave the status out: it stays on the error, for the
+    # log and the diagnostics.
     if status == 403:
         raise PermissionDenied(
             "Zelt refused this request: the app lacks a permission. Add "
             "the scope on the app's Permissions tab in Zelt, then connect "
-            "again (new scopes reach only new tokens).", **info)
+            "again (new scopes reach only a new sign-in).", **info)
     if status >= 500:
         raise ServiceUnavailable(
-            f"Zelt answered with a server error ({status}). Try again in "
-            "a few minutes.", **info)
+            "Zelt answered with a server error. Try again in a few "
+            "minutes.", **info)
     raise ServiceUnavailable(
-        f"Zelt refused the request ({status} {response.reason}). Check "
-        "the base URL in the connection's settings.", **info)
+        "Zelt refused the request. Check the base URL in the "
+        "connection's settings.", **info)
 
 
 def _rejected_message(response: requests.Response) -> str:
-    # RFC 6750 §3: the Bearer challenge may name the error.
+    # RFC 6750 §3: the Bearer challenge may name the error; it is only
+    # a code from a fixed set of characters, so the log may keep it.
     found = _OAUTH_ERROR.search(response.headers.get("WWW-Authenticate", ""))
-    detail = f" ({found.group(1)})" if found else ""
-    return (f"Zelt refused the access token{detail}. Connect again to "
-            "sign in afresh.")
+    log.debug("Zelt refused the access token: %s",
+              found.group(1) if found else "no error named")
+    return "Zelt no longer accepts the saved sign-in. Connect to Zelt again."
 
 
 def _rate_limited(response: requests.Response, info: dict) -> RateLimited:
@@ -203,7 +206,7 @@ def json_body(response: requests.Response) -> object:
         return response.json()
     except ValueError as e:
         raise ServiceUnavailable(
-            _UNREADABLE + " (its JSON is broken or cut short).",
+            _UNREADABLE + " (it is broken or cut short).",
             **info) from e
 
 
