@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.reliability.logwatch import LogWatch
+from tests.logwatch import LogWatch
 
 NAME = "tests.reliability.watched"
 
