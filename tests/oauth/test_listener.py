@@ -60,7 +60,8 @@ def test_stray_requests_do_not_end_the_wait(profile):
 
 
 def test_wrong_state_is_ignored_and_logged_without_the_code(
-        caplog, listener, uri):
+        caplog, listener, uri, expect_warning):
+    expect_warning("state this attempt did not send")
     caplog.set_level(logging.DEBUG, logger="zelt_desktop")
 
     stale = requests.get(uri + "?code=stale-code-not-real&state=older",
@@ -82,7 +83,8 @@ def test_wrong_state_is_ignored_and_logged_without_the_code(
     assert "code-not-real" not in texts and STATE not in texts
 
 
-def test_foreign_issuer_ends_the_wait(uri):
+def test_foreign_issuer_ends_the_wait(uri, expect_warning):
+    expect_warning("named another issuer")
     with LoopbackListener(uri, expected_state=STATE,
                           issuer="https://issuer.example") as listener:
         answer = requests.get(f"{uri}?code=c&state={STATE}"

@@ -59,7 +59,9 @@ def test_reentrant_within_a_thread(tmp_path):
     assert not lock.is_locked
 
 
-def test_excludes_another_thread_and_another_lock_object(tmp_path):
+def test_excludes_another_thread_and_another_lock_object(
+        tmp_path, expect_warning):
+    expect_warning(r"profile lock \S+ busy")
     lock = profile_lock("p1", tmp_path, timeout=0.2)
 
     with lock:
@@ -76,7 +78,8 @@ def test_excludes_another_process(tmp_path):
     assert try_in_process("p1", tmp_path) == "acquired"
 
 
-def test_wait_ends_with_a_plain_message(tmp_path):
+def test_wait_ends_with_a_plain_message(tmp_path, expect_warning):
+    expect_warning(r"profile lock \S+ busy")
     with profile_lock("p1", tmp_path):
         holder_done = []
 

@@ -52,7 +52,8 @@ def test_memory_keyring_is_never_chosen_by_keyring():
     assert MemoryKeyring.priority < fail.Keyring.priority
 
 
-def test_limited_memory_refuses_long_entries_like_windows():
+def test_limited_memory_refuses_long_entries_like_windows(expect_warning):
+    expect_warning("secret store set failed")
     backend = MemoryKeyring(max_entry_chars=1280)
     store = SecretStore(backend)
 
@@ -81,7 +82,9 @@ def test_windows_credential_manager_limit_comes_from_its_class_name():
     (keyring.errors.PasswordSetError("refused"), SecretStoreError),
     (OSError("the daemon went away"), SecretStoreError),
 ])
-def test_backend_errors_are_mapped(error, expected):
+def test_backend_errors_are_mapped(error, expected, expect_warning):
+    expect_warning("secret store get failed")
+    expect_warning("secret store set failed")
     store = SecretStore(RaisingKeyring(error))
 
     for call in (lambda: store.get("a"), lambda: store.set("a", "b"),
@@ -92,7 +95,8 @@ def test_backend_errors_are_mapped(error, expected):
         assert caught.value.__cause__ is error
 
 
-def test_locked_message_names_the_fix():
+def test_locked_message_names_the_fix(expect_warning):
+    expect_warning("secret store get failed")
     store = SecretStore(RaisingKeyring(
         keyring.errors.InitError("Prompt dismissed")))
 
@@ -103,7 +107,8 @@ def test_locked_message_names_the_fix():
     assert "this session only" in str(caught.value)
 
 
-def test_messages_never_quote_the_value():
+def test_messages_never_quote_the_value(expect_warning):
+    expect_warning("secret store set failed")
     store = SecretStore(RaisingKeyring(keyring.errors.PasswordSetError(
         "could not store test-secret-not-real")))
 
@@ -133,7 +138,9 @@ def test_fail_and_null_backends_are_unavailable(backend):
     assert "No password store" in str(caught.value)
 
 
-def test_hanging_backend_times_out_quickly():
+def test_hanging_backend_times_out_quickly(expect_warning):
+    expect_warning("secret store get did not answer")
+    expect_warning("secret store set did not answer")
     backend = HangingKeyring()
     store = SecretStore(backend, timeout=0.2)
     try:

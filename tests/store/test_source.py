@@ -132,7 +132,8 @@ def test_rotation_is_stored_and_the_old_refresh_token_spent(signed_in):
 
 
 def test_failed_write_after_refresh_is_an_error_then_saved_later(
-        signed_in, clocks):
+        signed_in, clocks, expect_warning):
+    expect_warning("secret store set failed")
     switch = SwitchedKeyring(signed_in.backend)
     source = source_for(signed_in, clocks, store=signed_in.store(switch))
     source.load()
@@ -154,7 +155,9 @@ def test_failed_write_after_refresh_is_an_error_then_saved_later(
     assert signed_in.me_status(token) == 200
 
 
-def test_refused_refresh_keeps_the_store_and_does_not_loop(signed_in):
+def test_refused_refresh_keeps_the_store_and_does_not_loop(
+        signed_in, expect_warning):
+    expect_warning("refused the refresh token")
     # Another client spends the stored refresh token behind our back.
     signed_in.client().refresh(signed_in.tokens.refresh_token)
     source = source_for(signed_in)
@@ -168,7 +171,9 @@ def test_refused_refresh_keeps_the_store_and_does_not_loop(signed_in):
         signed_in.tokens
 
 
-def test_lost_reply_then_refused_asks_to_connect_again(signed_in):
+def test_lost_reply_then_refused_asks_to_connect_again(
+        signed_in, expect_warning):
+    expect_warning("refresh reply lost")
     client = LosingClient(signed_in.client(), reaches_zelt=True)
     source = source_for(signed_in, client=client)
 
@@ -181,7 +186,8 @@ def test_lost_reply_then_refused_asks_to_connect_again(signed_in):
         signed_in.tokens
 
 
-def test_lost_request_is_tried_once_more(signed_in):
+def test_lost_request_is_tried_once_more(signed_in, expect_warning):
+    expect_warning("refresh reply lost")
     client = LosingClient(signed_in.client(), reaches_zelt=False)
     source = source_for(signed_in, client=client)
 

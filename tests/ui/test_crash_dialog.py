@@ -64,8 +64,9 @@ def wait_for_dialog(qtbot, reporter):
     return dialog
 
 
-def test_an_error_in_a_slot_opens_the_dialog(qtbot, window, reporter,
-                                             app_profile, caplog):
+def test_an_error_in_a_slot_opens_the_dialog(
+        qtbot, window, reporter, app_profile, caplog, expect_warning):
+    expect_warning("unexpected error")
     button = Button()
     button.clicked.connect(broken_slot)
 
@@ -86,7 +87,8 @@ def test_an_error_in_a_slot_opens_the_dialog(qtbot, window, reporter,
             and isinstance(r.exc_info[1], RuntimeError)]
 
 
-def test_the_window_stays_usable(qtbot, window, reporter):
+def test_the_window_stays_usable(qtbot, window, reporter, expect_warning):
+    expect_warning("unexpected error")
     QTimer.singleShot(0, broken_slot)
     dialog = wait_for_dialog(qtbot, reporter)
 
@@ -97,7 +99,9 @@ def test_the_window_stays_usable(qtbot, window, reporter):
     assert reporter.dialog is None
 
 
-def test_an_error_in_a_thread_opens_the_dialog(qtbot, reporter):
+def test_an_error_in_a_thread_opens_the_dialog(
+        qtbot, reporter, expect_warning):
+    expect_warning("unexpected error")
     thread = threading.Thread(target=broken_slot, name="worker-bug")
     thread.start()
     thread.join()
@@ -107,7 +111,8 @@ def test_an_error_in_a_thread_opens_the_dialog(qtbot, reporter):
     assert "RuntimeError: a bug in a slot" in dialog.report_text()
 
 
-def test_a_second_error_joins_the_open_dialog(qtbot, reporter):
+def test_a_second_error_joins_the_open_dialog(qtbot, reporter, expect_warning):
+    expect_warning("unexpected error")
     QTimer.singleShot(0, broken_slot)
     dialog = wait_for_dialog(qtbot, reporter)
 
@@ -119,7 +124,8 @@ def test_a_second_error_joins_the_open_dialog(qtbot, reporter):
     assert "Unexpected error 2" in dialog.report_text()
 
 
-def test_copy_report_puts_it_on_the_clipboard(qtbot, reporter):
+def test_copy_report_puts_it_on_the_clipboard(qtbot, reporter, expect_warning):
+    expect_warning("unexpected error")
     QTimer.singleShot(0, broken_slot)
     dialog = wait_for_dialog(qtbot, reporter)
 
@@ -129,7 +135,8 @@ def test_copy_report_puts_it_on_the_clipboard(qtbot, reporter):
 
 
 def test_a_worker_failure_nobody_handles_reaches_the_dialog(
-        qtbot, window, reporter):
+        qtbot, window, reporter, expect_warning):
+    expect_warning("unexpected error")
     window.workers.start("buggy job", broken_slot)
 
     dialog = wait_for_dialog(qtbot, reporter)

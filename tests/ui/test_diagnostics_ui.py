@@ -45,7 +45,9 @@ def test_copy_diagnostics_reports_only_the_profile_in_use(
     assert "Profiles\n  (none)" in got.args[0]
 
 
-def test_unexpected_worker_failure_is_logged_once_at_error(qtbot, caplog):
+def test_unexpected_worker_failure_is_logged_once_at_error(
+        qtbot, caplog, expect_warning):
+    expect_warning("unexpected error")
     workers = Workers()
     failures = []
 

@@ -145,7 +145,9 @@ def test_messages_name_the_checkbox_as_the_window_shows_it(error):
     assert "I started it in Zelt" not in shown
 
 
-def test_an_unexpected_error_is_logged_once_and_explained(caplog):
+def test_an_unexpected_error_is_logged_once_and_explained(
+        caplog, expect_warning):
+    expect_warning("unexpected error")
     error = KeyError("bug")
     first, second = explain(error), explain(error)
     assert first.title == second.title == "Something went wrong"

@@ -119,7 +119,8 @@ def test_profile_option_opens_that_profile(qtbot, context, app_profile,
 
 
 def test_unknown_profile_option_says_so_and_opens_the_last_used(
-        qtbot, context, app_profile, second_profile):
+        qtbot, context, app_profile, second_profile, expect_warning):
+    expect_warning("no profile named as --profile asked")
     save(context, app_profile, second_profile, last=app_profile.id)
 
     window = MainWindow(context, profile_name="Nobody",

@@ -93,8 +93,9 @@ def test_without_a_running_window_nothing_is_handed_off(name):
 
 
 @unix_only
-def test_a_second_listener_does_not_take_over_a_live_name(qtbot, first,
-                                                          name):
+def test_a_second_listener_does_not_take_over_a_live_name(
+        qtbot, first, name, expect_warning):
+    expect_warning("another window started at the same time")
     second = SingleInstance(name)
     try:
         assert second.listen() is False
@@ -127,17 +128,19 @@ def test_a_stale_name_left_by_a_crash_is_taken_over(qtbot, name):
         instance.close()
 
 
-@pytest.mark.parametrize("data, expected", [
+@pytest.mark.parametrize("data, expected, warning", [
     (b'{"connect": true, "profile": "A"}', {"connect": True,
-                                            "profile": "A"}),
+                                            "profile": "A"}, None),
     (b'{"connect": "yes", "profile": 3}', {"connect": False,
-                                           "profile": None}),
-    (b"[1, 2]", None),
-    (b"\xff\xfe", None),
-    (b"not json", None),
-    (b'{"profile": "' + b"x" * 5000 + b'"}', None),
+                                           "profile": None}, None),
+    (b"[1, 2]", None, None),
+    (b"\xff\xfe", None, "message unreadable"),
+    (b"not json", None, "message unreadable"),
+    (b'{"profile": "' + b"x" * 5000 + b'"}', None, "message too long"),
 ])
-def test_messages_are_checked(data, expected):
+def test_messages_are_checked(data, expected, warning, expect_warning):
+    if warning:
+        expect_warning(warning)
     assert parse_message(data) == expected
 
 

@@ -158,7 +158,8 @@ class Sleeps:
         self.slices.append(seconds)
 
 
-def test_retry_after_is_waited_out_visibly(serve, client_for):
+def test_retry_after_is_waited_out_visibly(serve, client_for, expect_warning):
+    expect_warning("Zelt is limiting requests")
     server = serve(limited(2, headers={"Retry-After": "2"}))
     sleeps, waits = Sleeps(), []
     client = client_for(server, sleep=sleeps)
@@ -171,7 +172,9 @@ def test_retry_after_is_waited_out_visibly(serve, client_for):
     assert max(sleeps.slices) <= 0.25
 
 
-def test_retry_after_really_waits_by_default(serve, client_for):
+def test_retry_after_really_waits_by_default(
+        serve, client_for, expect_warning):
+    expect_warning("Zelt is limiting requests")
     server = serve(limited(1, headers={"Retry-After": "1"}))
     waits = []
     client = client_for(server)
@@ -181,7 +184,8 @@ def test_retry_after_really_waits_by_default(serve, client_for):
     assert waits == [1.0]
 
 
-def test_waits_without_retry_after_back_off(serve, client_for):
+def test_waits_without_retry_after_back_off(serve, client_for, expect_warning):
+    expect_warning("Zelt is limiting requests")
     server = serve(limited(3))
     waits = []
     client = client_for(server, sleep=Sleeps(), wait_limit=2.5)
@@ -191,7 +195,8 @@ def test_waits_without_retry_after_back_off(serve, client_for):
     assert waits[2] == 2.5
 
 
-def test_limits_that_persist(serve, client_for):
+def test_limits_that_persist(serve, client_for, expect_warning):
+    expect_warning("Zelt is limiting requests")
     server = serve(limited(100, headers={"Retry-After": "5"}))
     waits = []
     with pytest.raises(errors.RateLimited,
@@ -203,7 +208,8 @@ def test_limits_that_persist(serve, client_for):
     assert len(server.requests) == 4
 
 
-def test_the_edge_403_page_is_a_limit(serve, client_for):
+def test_the_edge_403_page_is_a_limit(serve, client_for, expect_warning):
+    expect_warning("Zelt is limiting requests")
     server = serve(limited(100, 403, "<!DOCTYPE html><p>Blocked</p>",
                            "text/html"))
     reasons = []
@@ -377,7 +383,8 @@ def test_a_bogus_token_is_refreshed_once(sandbox, sandbox_tokens,
 # One page in flight makes the fault draws land in a fixed order: with
 # fault_seed 1 at rate 0.3, pages 1 and 3 fail once each.
 @options(rate_limit=0.3, retry_after=2, fault_seed=1)
-def test_429_is_waited_out(sandbox, zelt):
+def test_429_is_waited_out(sandbox, zelt, expect_warning):
+    expect_warning("Zelt is limiting requests")
     waits, sleeps = [], Sleeps()
     client = zelt(max_in_flight=1, sleep=sleeps)
     pages = list(client.iter_user_pages(
@@ -388,7 +395,8 @@ def test_429_is_waited_out(sandbox, zelt):
 
 
 @options(rate_limit=1.0, retry_after=30)
-def test_429_that_persists(zelt):
+def test_429_that_persists(zelt, expect_warning):
+    expect_warning("Zelt is limiting requests")
     waits = []
     with pytest.raises(errors.RateLimited, match="limiting requests"):
         list(zelt(sleep=Sleeps()).iter_user_pages(
@@ -397,7 +405,8 @@ def test_429_that_persists(zelt):
 
 
 @options(waf_burst=1, latency=0.2, employees=500)
-def test_the_edge_403_is_a_limit_not_a_permission(zelt):
+def test_the_edge_403_is_a_limit_not_a_permission(zelt, expect_warning):
+    expect_warning("Zelt is limiting requests")
     reasons = []
     try:
         list(zelt(sleep=Sleeps()).iter_user_pages(
