@@ -85,7 +85,9 @@ def test_offline_report_skips_the_base_url(context, profile):
     assert report["profiles"][0]["base_url_answers"] == "not checked"
 
 
-def test_an_unusable_secret_store_is_reported(tmp_path, profile):
+def test_an_unusable_secret_store_is_reported(
+        tmp_path, profile, expect_warning):
+    expect_warning("secret store get failed")
     broken = SecretStore(RaisingKeyring(SecretStoreUnavailable("no store")))
     context = AppContext.create(config_dir=tmp_path / "config",
                                 secret_store=broken)
@@ -95,7 +97,8 @@ def test_an_unusable_secret_store_is_reported(tmp_path, profile):
     assert "Profile 'Acme'" in render(report)
 
 
-def test_recent_errors_keep_status_and_request_id(test_logger):
+def test_recent_errors_keep_status_and_request_id(test_logger, expect_warning):
+    expect_warning("load failed")
     logger, handler = test_logger
     logger.info("routine, not kept")
     try:
@@ -110,7 +113,9 @@ def test_recent_errors_keep_status_and_request_id(test_logger):
     assert (entry["status"], entry["request_id"]) == (429, "req-test-1")
 
 
-def test_recent_errors_are_few_and_lose_url_queries(test_logger):
+def test_recent_errors_are_few_and_lose_url_queries(
+        test_logger, expect_warning):
+    expect_warning("GET .* failed")
     logger, handler = test_logger
     for number in range(5):
         logger.error("GET http://127.0.0.1/cb?code=test-code-not-real-%d "
@@ -121,7 +126,9 @@ def test_recent_errors_are_few_and_lose_url_queries(test_logger):
     assert "test-code-not-real" not in repr(entries)
 
 
-def test_installed_recent_errors_reach_the_report(context, profile):
+def test_installed_recent_errors_reach_the_report(
+        context, profile, expect_warning):
+    expect_warning("token exchange refused")
     handler = install_recent_errors()
     try:
         assert install_recent_errors() is handler  # once only
