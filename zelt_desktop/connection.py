@@ -62,7 +62,9 @@ def open_connection(profile: Profile, store: TokenStore, *,
     """
     secret = client_secret or store.load_client_secret(profile.id)
     if not secret:
-        raise NotConnected("The client secret is not saved on this computer.")
+        raise NotConnected("The client secret is not saved on this "
+                           "computer. Enter the Client secret and connect "
+                           "again.")
     session = session or make_session()
     source = TokenSource(profile.id, store,
                          token_client(profile, secret, session))

@@ -107,8 +107,10 @@ def test_errors_are_raised_plainly():
 
     with pytest.raises(ConsentDenied):
         denied.raise_for_error()
-    with pytest.raises(AuthError, match="invalid_scope: no suchscope"):
+    with pytest.raises(AuthError, match="invalid_scope: no suchscope") \
+            as caught:
         other.raise_for_error()
+    assert str(caught.value).startswith("Zelt did not give access. ")
     accept({"code": "c", "state": "s"}, expected_state="s").raise_for_error()
 
 

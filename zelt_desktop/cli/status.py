@@ -51,7 +51,7 @@ def status_command(args: argparse.Namespace, context: AppContext) -> int:
         raise NotConnected(f"Not connected. Run: zelt-desktop login "
                            f"--profile {profile.name!r}")
     if left <= 0 and not stored.tokens.refresh_token:
-        raise NotConnected("The access token has expired and cannot be "
+        raise NotConnected("The saved sign-in has expired and cannot be "
                            "renewed. Run zelt-desktop login again.")
     if left <= 0:
         say("The access token will be renewed on the next request.")

@@ -71,8 +71,11 @@ class Redirect:
                                 "Connect again and choose Allow access.")
         text = _plain(self.error)
         if self.error_description:
-            text += ": " + _plain(self.error_description)
-        raise AuthError(f"Zelt did not give access ({text}).")
+            text += ": " + _plain(self.error_description).rstrip(".")
+        # A first sentence of its own: the window puts it in the title.
+        raise AuthError(f"Zelt did not give access. Its reason: {text}. "
+                        "Connect to Zelt again; if it happens again, ask "
+                        "your Zelt admin to check the app.")
 
 
 def parse_query(query: str) -> dict[str, str]:

@@ -50,7 +50,8 @@ class TokenSet:
             else None
         if not isinstance(access, str) or not access:
             raise ServiceUnavailable(
-                "Zelt's token reply holds no access token.")
+                "Zelt's answer to the sign-in is incomplete. Try again in "
+                "a few minutes.")
         refresh = payload.get("refresh_token")
         if not isinstance(refresh, str) or not refresh:
             refresh = None
