@@ -33,13 +33,16 @@ log = logging.getLogger(__name__)
 CODE_LIFETIME = 180.0     # seconds; Zelt's docs: codes expire after 3 min
 WAIT_LIMIT = 15 * 60.0    # seconds a consent may take before we give up
 
-# The steps the window shows, in order.
+# The steps of a sign-in, in order, in the words the window and the
+# command line both show.  SignIn.complete reports each step when it is
+# done, except those of STARTED_STEPS, which it reports as they start.
 STEPS = {
-    "code_received": "Code received",
-    "exchanging": "Exchanging the code for tokens",
-    "stored": "Stored securely",
-    "verified": "Token verified",
+    "code_received": "Zelt sent the sign-in code",
+    "exchanging": "Finishing the sign-in with Zelt",
+    "stored": "Saved in your password store",
+    "verified": "Checked with Zelt",
 }
+STARTED_STEPS = frozenset({"exchanging"})
 
 
 class SignIn:

@@ -12,19 +12,11 @@ from zelt_desktop.cli.common import (add_profile_option, choose_profile,
                                      client_secret, plain_message, say)
 from zelt_desktop.context import AppContext
 from zelt_desktop.errors import ConsentCancelled, InputError, ZeltError
-from zelt_desktop.signin import SignIn
+from zelt_desktop.signin import STARTED_STEPS, STEPS, SignIn
 
 log = logging.getLogger(__name__)
 
 READ_SIZE = 4096  # bytes of standard input read at a time
-# The steps of signin.STEPS, as the command line says them: each is
-# reported when done, but the exchange when it starts.
-STEP_WORDS = {
-    "code_received": "Zelt sent the sign-in code.",
-    "exchanging": "Finishing the sign-in with Zelt…",
-    "stored": "Saved in your password store.",
-    "verified": "Checked with Zelt.",
-}
 
 
 def register(commands, common: argparse.ArgumentParser) -> None:
@@ -67,7 +59,7 @@ def login_command(args: argparse.Namespace, context: AppContext) -> int:
                 raise InputError(reader.gave_up) from e
             raise
         connection = sign_in.complete(
-            redirect, lambda step: say(STEP_WORDS.get(step, step)))
+            redirect, lambda step: say(step_line(step)))
     finally:
         sign_in.cancel()
     try:
@@ -77,6 +69,12 @@ def login_command(args: argparse.Namespace, context: AppContext) -> int:
     finally:
         connection.close()
     return 0
+
+
+def step_line(step: str) -> str:
+    """A step of signin.STEPS as a line: a step still under way ends in …"""
+    text = STEPS.get(step, step)
+    return text + ("…" if step in STARTED_STEPS else ".")
 
 
 def _invite(sign_in: SignIn, *, no_browser: bool) -> None:

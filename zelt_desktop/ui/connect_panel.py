@@ -9,21 +9,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-from zelt_desktop.signin import STEPS
+from zelt_desktop.signin import STARTED_STEPS, STEPS
 from zelt_desktop.ui.messages import Explanation
 
 TICK_MS = 250
 
-# The steps of signin.STEPS (same keys, same order) in the panel's words.
-STEP_TEXTS = {
-    "code_received": "Zelt sent the sign-in code",
-    "exchanging": "Finishing the sign-in with Zelt",
-    "stored": "Saved in your password store",
-    "verified": "Checked with Zelt",
-}
-# SignIn.complete reports each step when it is done, except the exchange,
-# which it reports as it starts.
-_REPORTED_AT_START = frozenset({"exchanging"})
 _MARKS = {"open": "○", "doing": "…", "done": "✓", "failed": "✗"}
 
 
@@ -175,7 +165,7 @@ class ConnectPanel(QWidget):
         index = keys.index(key)
         for earlier in keys[:index]:
             self._set_step(earlier, "done")
-        if key in _REPORTED_AT_START:
+        if key in STARTED_STEPS:
             self._set_step(key, "doing")
             return
         self._set_step(key, "done")
@@ -238,7 +228,7 @@ class ConnectPanel(QWidget):
 
     def _set_step(self, key: str, state: str) -> None:
         label = self._step_labels[key]
-        label.setText(f"{_MARKS[state]} {STEP_TEXTS[key]}")
+        label.setText(f"{_MARKS[state]} {STEPS[key]}")
         label.setEnabled(state != "open")
         self._step_states[key] = state
 
