@@ -60,6 +60,8 @@ class CredentialsForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self._rows: dict[str, tuple[QFormLayout, QVBoxLayout]] = {}
         self.notice = QLabel(objectName="formNotice", wordWrap=True)
+        # Notices and errors may quote what was typed: text, never markup.
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.hide()
 
         basic = QFormLayout()
@@ -108,6 +110,7 @@ class CredentialsForm(QWidget):
         edit.setAccessibleName(label)
         edit.textChanged.connect(self.edited)
         error = QLabel(objectName=object_name + "Error", wordWrap=True)
+        error.setTextFormat(Qt.TextFormat.PlainText)
         error.setAccessibleName(f"{label}: check")
         error.hide()
         if self._live:

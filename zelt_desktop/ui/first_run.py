@@ -107,6 +107,8 @@ class RedirectPage(QWizardPage):
         self.relay_button.setAccessibleName("Save the relay page to a file")
         self.relay_button.clicked.connect(self._ask_relay_path)
         self.relay_status = _text("", "relayStatus")
+        # It quotes a path the user chose: text, never markup.
+        self.relay_status.setTextFormat(Qt.TextFormat.PlainText)
         self._lay_out()
         self._choose(_way_of(profile))
         if not is_loopback_uri(profile.redirect_uri):

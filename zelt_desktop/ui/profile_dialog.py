@@ -6,7 +6,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QStringListModel, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout,
                                QLabel, QListView, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
@@ -105,6 +105,8 @@ class ManageProfilesDialog(QDialog):
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.list.doubleClicked.connect(lambda _: self.edit())
         self.status = QLabel(objectName="manageStatus", wordWrap=True)
+        # It names connections as typed: text, never markup.
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.buttons = {
             "add": self._button("&Add…", "addProfileButton",
                                 "Add a connection", self.add),
@@ -213,6 +215,7 @@ class ManageProfilesDialog(QDialog):
             "and sign-in are removed from this computer too.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the typed name
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.buttonClicked.connect(
             lambda button: self._on_confirm_clicked(profile, box, button))

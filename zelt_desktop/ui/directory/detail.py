@@ -74,6 +74,8 @@ class DetailPanel(QWidget):
         self.row_text = lambda e: e.name
 
         self.title = QLabel(self, objectName="detailTitle")
+        # A name from Zelt is text, never markup.
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
