@@ -138,3 +138,20 @@ def test_installed_recent_errors_reach_the_report(
     finally:
         logging.getLogger("zelt_desktop").removeHandler(handler)
     assert "token exchange refused [HTTP 401]" in text
+
+
+def test_both_error_sections_are_shown_and_say_when_empty(context):
+    report = collect(context, check_network=False)
+    report["recent_errors"] = []
+    report["log_warnings"] = ["2025-01-02 03:04:05 WARNING zelt_desktop.x: "
+                              "an earlier run's warning"]
+    text = render(report)
+    assert ("Errors and warnings in this run\n  none so far\n\n"
+            "Warnings and errors in the log file (earlier runs too)\n"
+            "  2025-01-02 03:04:05 WARNING") in text
+    assert "(none)" not in text[text.index("in this run"):]
+
+    report["log_warnings"] = []
+    assert render(report).endswith(
+        "Warnings and errors in the log file (earlier runs too)\n"
+        "  none found\n")

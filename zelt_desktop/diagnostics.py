@@ -30,6 +30,8 @@ MESSAGE_MAX = 300  # characters of one recorded message
 CHECK_TIMEOUT = (3.0, 5.0)  # seconds (connect, read) for the base URL
 _ROOT_LOGGER = "zelt_desktop"
 _LOG_LEVELS = (" WARNING ", " ERROR ", " CRITICAL ")
+RUN_SECTION = "Errors and warnings in this run"
+LOG_SECTION = "Warnings and errors in the log file (earlier runs too)"
 # Labels of the report's keys where the key itself does not read well.
 _LABELS = {"python": "Python", "qt": "Qt", "os": "OS", "id": "profile id",
            "client_id": "client ID", "redirect_uri": "redirect URI",
@@ -116,12 +118,12 @@ def render(report: dict) -> str:
         lines += _section(f"Profile {entry['name']!r}", entry)
     if not report["profiles"]:
         lines += ["Profiles", "  (none)", ""]
-    lines += ["Recent errors"]
-    lines += [f"  {_error_line(e)}" for e in report["recent_errors"]]
-    lines += [] if report["recent_errors"] else ["  (none)"]
-    if report["log_warnings"]:
-        lines += ["", "Last warnings in the log file"]
-        lines += [f"  {line}" for line in report["log_warnings"]]
+    # Both sections always, each saying plainly when it is empty: a
+    # command-line run starts with none of its own, the log has the rest.
+    lines += _listing(RUN_SECTION, [_error_line(e) for e in
+                                    report["recent_errors"]],
+                      "none so far")
+    lines += _listing(LOG_SECTION, report["log_warnings"], "none found")
     # A last guard: no URL query (a code, a state) leaves in the report.
     return strip_queries("\n".join(lines).rstrip() + "\n")
 
@@ -317,6 +319,10 @@ def _section(title: str, values: dict) -> list[str]:
         label = _LABELS.get(key, key.replace("_", " "))
         lines.append(f"  {label}: {_text(value)}")
     return lines + [""]
+
+
+def _listing(title: str, entries: list[str], empty: str) -> list[str]:
+    return [title] + [f"  {entry}" for entry in entries or [empty]] + [""]
 
 
 def _text(value: object) -> str:

@@ -73,7 +73,8 @@ def test_diagnose_reports_without_secrets(rig, profile):
     assert f"{profile.redirect_uri}: port free" in text
     assert "base URL answers: yes, HTTP " in text
     assert "tokens: stored, access token expires " in text
-    assert "Last warnings in the log file" in text
+    assert "Warnings and errors in the log file (earlier runs too)\n" \
+        in text
     assert "users failed: NotConnected" in text
     for secret in (CLIENT_SECRET, tokens.access_token, tokens.refresh_token):
         assert secret not in text + result.stderr
