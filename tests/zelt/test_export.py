@@ -65,6 +65,26 @@ def test_neutralise_tab_and_carriage_return(text, expected):
     assert neutralise(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Ann\x1b[31mRed", "Ann\ufffd[31mRed"),
+    ("a\x00b\x7fc\x9bd", "a\ufffdb\ufffdc\ufffdd"),
+    ("\x07=1", "\ufffd=1"),
+    ("tab\there\r\nnext", "tab\there\r\nnext"),
+])
+def test_neutralise_replaces_controls_but_keeps_tab_and_line_breaks(
+        text, expected):
+    assert neutralise(text) == expected
+
+
+def test_a_written_file_holds_no_terminal_control(tmp_path):
+    person = normalise({"displayName": "Ann\x1b]0;title\x07 Lee",
+                        "department": "\x9b2J\x00Ops"})
+    path = tmp_path / "people.csv"
+    write_csv(path, [person], ["name", "department"])
+    assert _read(path)[1] == ["Ann\ufffd]0;title\ufffd Lee",
+                              "\ufffd2J\ufffdOps"]
+
+
 def test_quotes_commas_and_newlines_round_trip():
     person = normalise({"displayName": 'O\'Neil, "Jo"\nJr'})
     stream = io.StringIO(newline="")

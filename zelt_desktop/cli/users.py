@@ -34,10 +34,6 @@ _ESCAPES = re.compile(
 _CONTROLS = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
     r"\u2066-\u2069]")
-# CSV keeps its cells whole: tab and line breaks are data there (quoted
-# by the writer), any other control becomes U+FFFD, the replacement
-# character, so the file stays safe to print.
-_CSV_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # JSON escapes C0 itself; DEL, C1 and the bidirectional overrides are
 # escaped here, which keeps the data intact for any JSON reader.
 _JSON_ESCAPES = {code: f"\\u{code:04x}" for code in [
@@ -115,18 +111,8 @@ def _write_csv(stream, employees: list[Employee]) -> None:
     # Built in memory: a text wrapper round standard output would close
     # it when a failed write left the wrapper attached.
     text = io.StringIO(newline="")
-    write_csv(_SafeText(text), employees, DEFAULT_COLUMNS)
+    write_csv(text, employees, DEFAULT_COLUMNS)
     stream.write(text.getvalue().encode(ENCODING))
-
-
-class _SafeText:
-    """A text stream that replaces controls on their way (see above)."""
-
-    def __init__(self, stream: io.TextIOBase) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        return self._stream.write(_CSV_CONTROLS.sub("\ufffd", text))
 
 
 def _write_json(stream, records: list[dict]) -> None:

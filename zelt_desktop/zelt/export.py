@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import re
 from typing import IO, Sequence
 
 from zelt_desktop.errors import InputError
@@ -18,10 +19,15 @@ ENCODING = "utf-8-sig"
 # A spreadsheet runs a cell that starts with one of these as a formula
 # (OWASP, "CSV Injection"); a leading apostrophe makes it plain text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Cells stay whole: tab and line breaks are data (quoted by the writer);
+# any other C0 or C1 control, or DEL, becomes U+FFFD, the replacement
+# character, so that the file is safe to print and to show (ECMA-48).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def neutralise(text: str) -> str:
-    """``text`` made safe to open in a spreadsheet."""
+    """``text`` made safe to open in a spreadsheet and to print."""
+    text = _CONTROLS.sub("\ufffd", text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
