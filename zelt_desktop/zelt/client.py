@@ -127,7 +127,10 @@ class ZeltClient:
         ready: dict[int, futures.Future] = {}
         asked = expected = 2
         while expected <= last:
-            while len(in_flight) < self.max_in_flight and asked <= last:
+            # A window over the page order: never ask past the pages that
+            # could still end the list, whatever order answers come in.
+            window_end = min(last, expected + self.max_in_flight - 1)
+            while asked <= window_end:
                 in_flight[pool.submit(fetch, asked)] = asked
                 asked += 1
             for future in self._wait_for(in_flight, cancel, stop):
