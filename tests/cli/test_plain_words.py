@@ -13,7 +13,7 @@ from zelt_desktop.ui.messages import has_jargon
 
 NO_STORE = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
 WINDOW_ONLY = ("this session only", "Tick", "tick", "I started it in Zelt",
-               "click", "Click", "under Advanced")
+               "click", "Click", "under Advanced", "Connect to Zelt")
 
 
 def test_messages_for_the_window_become_the_command_lines_own():

@@ -126,6 +126,10 @@ _JARGON = re.compile(
     r"\b(?:states?|tokens?(?! URL)|pkce|grant(?:s|ed)?|redirect_uri"
     r"|basic header|json|endpoints?|401)\b|\bHTTP \d{3}\b|\(\d{3}\b",
     re.IGNORECASE)
+# Words that point at the window's controls, which a command line lacks.
+_WINDOW_ONLY = re.compile(r"Connect to Zelt|\bclick|\btick|under Advanced"
+                          r"|this session only|I started it in Zelt",
+                          re.IGNORECASE)
 _LOGIN = "zelt-desktop login"
 
 # The command line's words for each class of error, used where the core's
@@ -204,7 +208,8 @@ def plain_message(error: errors.ZeltError) -> str:
     for cls, words, own in _WORDS:
         if isinstance(error, cls):
             default = (type(error).__doc__ or "").strip().splitlines()[:1]
-            if own or [message] == default or _JARGON.search(message):
+            if (own or [message] == default or _JARGON.search(message)
+                    or _WINDOW_ONLY.search(message)):
                 return words
             return message
     return message

@@ -19,6 +19,8 @@ from zelt_desktop.zelt.pages import UsersPage, ends_list, parse_page
 
 log = logging.getLogger(__name__)
 
+_STOPPED = "Loading the directory was stopped."
+
 ME_PATH = "/apiv2/users/me"
 USERS_PATH = "/apiv2/users"
 POLL = 0.1  # seconds between looks at Cancel while pages are in flight
@@ -92,7 +94,7 @@ class ZeltClient:
         """
         cancel = cancel if cancel is not None else threading.Event()
         if cancel.is_set():
-            raise LoadCancelled("The load was cancelled.")
+            raise LoadCancelled(_STOPPED)
         # Workers watch ``stop``: set on Cancel and whenever the load ends.
         stop = threading.Event()
         pool = futures.ThreadPoolExecutor(self.max_in_flight,
@@ -155,7 +157,7 @@ class ZeltClient:
         while True:
             if cancel.is_set():
                 stop.set()
-                raise LoadCancelled("The load was cancelled.")
+                raise LoadCancelled(_STOPPED)
             done, _ = futures.wait(pending, timeout=POLL,
                                    return_when=futures.FIRST_COMPLETED)
             if done:
@@ -166,7 +168,7 @@ class ZeltClient:
         waits = 0
         while True:
             if stop.is_set():
-                raise LoadCancelled("The load was cancelled.")
+                raise LoadCancelled(_STOPPED)
             try:
                 return json_body(self._authorized_get(path, params))
             except RateLimited as e:
@@ -194,7 +196,7 @@ class ZeltClient:
         left = delay
         while left > 0:
             if stop.is_set():
-                raise LoadCancelled("The load was cancelled.")
+                raise LoadCancelled(_STOPPED)
             step = min(WAIT_SLICE, left)
             (self._sleep or stop.wait)(step)
             left -= step
