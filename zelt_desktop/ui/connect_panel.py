@@ -15,6 +15,8 @@ from zelt_desktop.ui.messages import Explanation
 TICK_MS = 250
 
 _MARKS = {"open": "○", "doing": "…", "done": "✓", "failed": "✗"}
+# A step under way that reads better as a wait than as a fact.
+_WAITING = {"code_received": "Waiting for Zelt to send the sign-in code"}
 
 
 def _plain_label(name: str, **kwargs) -> QLabel:
@@ -123,6 +125,7 @@ class ConnectPanel(QWidget):
                      started_in_zelt: bool) -> None:
         self.reset()
         self.url.setText(consent_url)
+        self.url.setCursorPosition(0)   # show where the link goes
         if started_in_zelt:
             self.set_status(
                 "In Zelt, open your app in the Developer Hub, click "
@@ -228,7 +231,9 @@ class ConnectPanel(QWidget):
 
     def _set_step(self, key: str, state: str) -> None:
         label = self._step_labels[key]
-        label.setText(f"{_MARKS[state]} {STEPS[key]}")
+        text = _WAITING.get(key, STEPS[key]) if state == "doing" \
+            else STEPS[key]
+        label.setText(f"{_MARKS[state]} {text}")
         label.setEnabled(state != "open")
         self._step_states[key] = state
 
