@@ -322,3 +322,20 @@ def test_toolbar_actions_are_added(panel):
     action = QAction("&Refresh", panel)
     panel.add_toolbar_actions([action])
     assert panel.tools.count() == 1
+
+
+def test_detail_speaks_the_directorys_words_first(panel, qtbot):
+    load(panel)
+    managed = next(p for p in COMPANY if p.get("managerId") and any(
+        m["userId"] == p["managerId"] for m in COMPANY))
+    employee, _ = _select(panel, qtbot, managed["userId"])
+    summary = dict(panel.detail.model.summary())
+    assert summary["Manager"] == employee.manager
+    assert summary["Manager"] != str(managed["managerId"])
+    model = panel.detail.model
+    labels = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert "Email address" in labels or "emailAddress" not in managed
+    assert not any("emailAddress" == label for label in labels)
+    path_tips = [model.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
+                 for r in range(model.rowCount())]
+    assert "userId" in path_tips

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex,
                             QPersistentModelIndex, Qt, Signal)
@@ -12,42 +13,78 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView,
                                QWidget)
 
 from zelt_desktop.ui.directory.table import FONT_EVENTS, fit_rows_to_font
-from zelt_desktop.zelt.employees import Employee, detail_fields
+from zelt_desktop.zelt.employees import (COLUMNS, DEFAULT_COLUMNS, Employee,
+                                         detail_fields)
 
 log = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# The summary: the directory's own columns, the manager by name.
+SUMMARY = DEFAULT_COLUMNS + [k for k in ("account_status",)
+                             if k not in DEFAULT_COLUMNS]
+ALL_FIELDS = "Everything Zelt sent"
+
+
+def readable(path: str) -> str:
+    """``role.department.name`` → ``Role › Department › Name``."""
+    words = (_CAMEL.sub(" ", part).replace("_", " ").strip()
+             for part in path.split("."))
+    return " › ".join(w[:1].upper() + w[1:].lower() for w in words)
 
 
 class FieldsModel(QAbstractTableModel):
-    """Two columns: the field's dotted path and its value."""
+    """Two columns, field and value: a summary in the directory's words,
+    then every field Zelt returned, the dotted path in the tooltip."""
 
     TITLES = ("Field", "Value")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._summary: list[tuple[str, str]] = []
         self._fields: list[tuple[str, str]] = []
+        self._rows: list[tuple[str, str, str]] = []
 
-    def set_fields(self, fields: list[tuple[str, str]]) -> None:
+    def set_fields(self, fields: list[tuple[str, str]],
+                   summary: list[tuple[str, str]] = ()) -> None:
         self.beginResetModel()
-        self._fields = fields
+        self._summary, self._fields = list(summary), fields
+        self._rows = [(title, value, "") for title, value in summary]
+        if summary and fields:
+            self._rows.append((ALL_FIELDS, "", ""))
+        self._rows += [(readable(path), value, path)
+                       for path, value in fields]
         self.endResetModel()
 
     def fields(self) -> list[tuple[str, str]]:
+        """Every field as Zelt sent it: (dotted path, text)."""
         return list(self._fields)
 
+    def summary(self) -> list[tuple[str, str]]:
+        return list(self._summary)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._fields)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else 2
 
     def data(self, index: _Index, role: int = _DISPLAY):
-        if not index.isValid() or role not in (_DISPLAY, _TOOLTIP):
+        if not index.isValid():
             return None
-        return self._fields[index.row()][index.column()]
+        title, value, path = self._rows[index.row()]
+        if role == _DISPLAY:
+            return value if index.column() else title
+        if role == _TOOLTIP:
+            return (value or None) if index.column() else (path or title)
+        if role == _FONT and title == ALL_FIELDS and not path:
+            font = QGuiApplication.font()
+            font.setBold(True)
+            return font
+        return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = _DISPLAY):
@@ -90,7 +127,7 @@ class DetailPanel(QWidget):
         self.table.setSelectionBehavior(
             QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
@@ -125,7 +162,11 @@ class DetailPanel(QWidget):
         else:
             self.title.setText(employee.name or employee.email
                                or f"ID {employee.user_id}")
-            self.model.set_fields(detail_fields(employee.raw))
+            summary = [(COLUMNS[key].title, COLUMNS[key].value(employee))
+                       for key in SUMMARY]
+            self.model.set_fields(detail_fields(employee.raw),
+                                  [(t, v) for t, v in summary if v])
+            self.table.resizeRowsToContents()
         self.copy_email.setEnabled(bool(employee and employee.email))
         self.copy_row.setEnabled(employee is not None)
 
