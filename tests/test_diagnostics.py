@@ -64,7 +64,7 @@ def test_report_holds_the_facts_and_no_secret(context, profile):
     assert "Profile 'Acme'" in text
     assert "client ID: diag-test-app" in text
     assert f"{profile.redirect_uri}: port free" in text
-    assert "base URL answers: yes, HTTP " in text
+    assert "base URL reachable: yes (it answered HTTP " in text
     assert "client secret saved: yes" in text
     assert "tokens: stored, access token expires 20" in text
     for secret in (CLIENT_SECRET, ACCESS_TOKEN, REFRESH_TOKEN):

@@ -35,7 +35,7 @@ LOG_SECTION = "Warnings and errors in the log file (earlier runs too)"
 # Labels of the report's keys where the key itself does not read well.
 _LABELS = {"python": "Python", "qt": "Qt", "os": "OS", "id": "profile id",
            "client_id": "client ID", "redirect_uri": "redirect URI",
-           "base_url": "base URL", "base_url_answers": "base URL answers",
+           "base_url": "base URL", "base_url_answers": "base URL reachable",
            "authorization_endpoint": "authorize URL",
            "token_endpoint": "token URL",
            "client_auth": "client authentication"}
@@ -223,7 +223,9 @@ def _base_url(url: str) -> str:
             error = translate(e)
             return f"no ({type(error).__name__}: {error})"
     found = f", request id {rid}" if rid else ""
-    return f"yes, HTTP {status} in {elapsed} ms{found}"
+    # Any answer counts: it proves the address and the network; the
+    # status says more (a 404 or 501 here is only the bare base URL).
+    return f"yes (it answered HTTP {status} in {elapsed} ms{found})"
 
 
 def _stored(profile: Profile, store) -> dict:

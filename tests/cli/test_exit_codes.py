@@ -71,7 +71,7 @@ def test_diagnose_reports_without_secrets(rig, profile):
     assert "backend: keyring_file_backend.FileBackedKeyring" in text
     assert f"client ID: {profile.client_id}" in text
     assert f"{profile.redirect_uri}: port free" in text
-    assert "base URL answers: yes, HTTP " in text
+    assert "base URL reachable: yes (it answered HTTP " in text
     assert "tokens: stored, access token expires " in text
     assert "Warnings and errors in the log file (earlier runs too)\n" \
         in text

@@ -28,7 +28,7 @@ def test_copy_diagnostics_puts_the_report_on_the_clipboard(
     assert text.startswith("Zelt Desktop diagnostics")
     assert f"Profile {app_profile.name!r}" in text
     assert sandbox.base_url in text
-    assert "base URL answers: " in text and "not checked" not in text
+    assert "base URL reachable: " in text and "not checked" not in text
     assert "client secret saved: yes" in text
     assert SECRET not in text
     assert "clipboard" in window.statusBar().currentMessage()
