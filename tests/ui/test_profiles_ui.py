@@ -333,3 +333,20 @@ def test_window_parts_are_named_and_tab_in_reading_order(
         "clientAuthCombo", "listenUrlEdit", "issuerEdit", "connectButton",
         "startedInZeltCheck", "consentUrlEdit", "copyUrlButton",
         "pasteEdit", "usePasteButton", "cancelButton"]
+
+
+def test_an_empty_list_of_connections_says_what_to_do(qtbot, tmp_path):
+    from zelt_desktop.context import AppContext
+    from zelt_desktop.profiles import Profile
+    from zelt_desktop.ui.profile_book import ProfileBook
+    from zelt_desktop.ui.profile_dialog import (NO_CONNECTIONS,
+                                                ManageProfilesDialog)
+    book = ProfileBook(AppContext.create(config_dir=tmp_path))
+    dialog = ManageProfilesDialog(book)
+    qtbot.addWidget(dialog)
+    assert dialog.status.text() == NO_CONNECTIONS
+
+    book.put(Profile(name="Acme", client_id="acme"))
+    dialog.reload()
+
+    assert dialog.status.text() == ""

@@ -77,6 +77,10 @@ class ProfileEditor(QDialog):
         self.accept()
 
 
+NO_CONNECTIONS = ("No connections yet. Click Add… and enter the details "
+                  "of your Zelt app.")
+
+
 class ManageProfilesDialog(QDialog):
     """The list of connections and what can be done with them.
 
@@ -161,6 +165,10 @@ class ManageProfilesDialog(QDialog):
         if self.book.read_only:
             self.status.setText("The demo's connection is shown but not "
                                 "saved; it cannot be changed here.")
+        elif not self._profiles and not self.status.text():
+            self.status.setText(NO_CONNECTIONS)
+        elif self._profiles and self.status.text() == NO_CONNECTIONS:
+            self.status.clear()
         for button in self.buttons.values():
             button.setEnabled(not self.book.read_only)
         has_one = bool(self._profiles) and not self.book.read_only
