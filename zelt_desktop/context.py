@@ -67,6 +67,10 @@ class AppContext:
         return self._tokens
 
     @property
+    def secret_store_is_memory(self) -> bool:
+        return self._secrets is not None and self._secrets.is_memory
+
+    @property
     def secret_store(self) -> SecretStore | None:
         return self._secrets
 

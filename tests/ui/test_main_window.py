@@ -217,3 +217,32 @@ def test_quick_refreshes_never_mix_two_loads(qtbot, context, sandbox_options,
     assert got.args[0] == 1200
     qtbot.wait(200)                      # let stale signals arrive, if any
     assert window.directory.model.rowCount() == 1200
+
+
+def test_a_locked_store_offers_memory_for_this_session(qtbot, tmp_path,
+                                                       app_profile, browser,
+                                                       expect_warning):
+    import keyring.errors
+    from PySide6.QtWidgets import QMessageBox
+    from tests.store.keyrings import RaisingKeyring
+    from zelt_desktop.store.secrets import SecretStore
+    expect_warning("secret store")
+    expect_warning("memory for this session only")
+    locked = RaisingKeyring(keyring.errors.KeyringLocked("locked"))
+    context = AppContext.create(config_dir=tmp_path / "config",
+                                secret_store=SecretStore(locked),
+                                lock_dir=tmp_path / "locks",
+                                open_browser=browser.open)
+    window = make_window(qtbot, context)
+    window.sign_in.set_profile(app_profile, SECRET)
+
+    window.sign_in.connect_button.click()
+    qtbot.waitUntil(lambda: window.memory_offer is not None, timeout=WAIT_MS)
+    assert "locked" in window.memory_offer.text().lower()
+    assert not context.secret_store_is_memory      # never silently
+    window.memory_offer.button(QMessageBox.StandardButton.Yes).click()
+
+    assert context.secret_store_is_memory
+    with qtbot.waitSignal(window.employees_loaded, timeout=WAIT_MS) as got:
+        window.sign_in.connect_button.click()
+    assert got.args[0] == 250

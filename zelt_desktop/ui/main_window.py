@@ -65,6 +65,7 @@ class MainWindow(ProfileHandling, QMainWindow):
         self.workers = Workers(self)
         self._load_job = None
         self._load_number = 0  # the newest load; older ones are stale
+        self.memory_offer: QMessageBox | None = None
         self._connect_next = connect_now
         self._profile_name = profile_name
         self._first_run_guide = first_run_guide
@@ -108,6 +109,14 @@ class MainWindow(ProfileHandling, QMainWindow):
         QTimer.singleShot(0, self._start_up)
 
     def _offer_memory_store(self, error: SecretStoreError) -> None:
+        """Ask, without blocking, whether to keep secrets in memory.
+
+        Never a silent fallback: the user chooses, and the answer lasts
+        for this session only.
+        """
+        if (self.memory_offer is not None
+                or self.context.secret_store_is_memory):
+            return
         explanation = explain(error)
         box = QMessageBox(
             QMessageBox.Icon.Question, explanation.title,
@@ -116,9 +125,15 @@ class MainWindow(ProfileHandling, QMainWindow):
             "next time.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self)
+        box.setObjectName("memoryStoreOffer")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        box.finished.connect(lambda _: self._on_memory_offer_finished(box))
+        self.memory_offer = box
+        box.open()
+
+    def _on_memory_offer_finished(self, box: QMessageBox) -> None:
         answer = box.standardButton(box.clickedButton())
+        self.memory_offer = None
         box.deleteLater()
         if answer == QMessageBox.StandardButton.Yes:
             self.context.use_memory_store()
