@@ -14,7 +14,7 @@ import time
 import pytest
 import requests
 
-from tests.helpers import free_port
+from tests.helpers import closed_by_peer, free_port, wait_into
 from tests.oauth.flows import WAIT
 from tests.oauth.wire_client import get, status_of
 from zelt_desktop.errors import (ConsentCancelled, ConsentTimedOut,
@@ -178,7 +178,7 @@ def test_only_loopback_is_ever_bound(address):
 
 def test_cancel_wakes_wait_and_closes_the_sockets(listener):
     outcome = []
-    waiting = threading.Thread(target=_wait_into, args=(listener, outcome))
+    waiting = threading.Thread(target=wait_into, args=(listener, outcome))
     waiting.start()
 
     listener.cancel()
@@ -248,7 +248,7 @@ def test_cancel_frees_the_port_at_once_while_a_client_is_mid_request(
             answer = requests.get(f"{uri}?code=c&state={STATE}",
                                   timeout=WAIT)
             assert again.wait(WAIT).code == "c"
-        assert _ended(slow)
+        assert closed_by_peer(slow, WAIT)
 
     assert answer.status_code == 200
 
@@ -286,19 +286,3 @@ class _PlainServer(socketserver.TCPServer):
     """An HTTP server as another program would run it on the port."""
 
     allow_reuse_address = True
-
-
-def _wait_into(listener, outcome):
-    try:
-        outcome.append(listener.wait())
-    except ConsentCancelled as e:
-        outcome.append(e)
-
-
-def _ended(sock: socket.socket) -> bool:
-    """Closed by the listener: at once if it was never accepted."""
-    sock.settimeout(WAIT)
-    try:
-        return sock.recv(1) == b""
-    except ConnectionResetError:
-        return True

@@ -13,7 +13,7 @@ import threading
 
 import pytest
 
-from tests.helpers import free_port
+from tests.helpers import closed_by_peer, free_port, wait_into
 from tests.oauth.scripted import Answer, ScriptedServer
 from tests.oauth.wire_client import get, status_of
 from zelt_desktop.errors import (ConsentCancelled, ConsentTimedOut,
@@ -131,7 +131,7 @@ def test_second_connect_replaces_the_waiting_one(sandbox, new_sign_in):
     first = new_sign_in()
     first.start_listener()
     outcome = []
-    waiting = threading.Thread(target=_wait_into, args=(first, outcome))
+    waiting = threading.Thread(target=wait_into, args=(first, outcome))
     waiting.start()
 
     first.cancel()
@@ -188,7 +188,7 @@ def test_cancel_frees_the_port_while_a_client_is_mid_request(
 
         again = new_sign_in()
         again.start_listener()  # PortInUse if the port were still held
-        assert _ended(slow)
+        assert closed_by_peer(slow, WAIT)
 
     with pytest.raises(ConsentCancelled):
         attempt.wait()
@@ -234,19 +234,3 @@ def _bind_after(barrier: threading.Barrier, attempt: SignIn) -> None:
         attempt.start_listener()
     except ConsentCancelled:
         pass
-
-
-def _wait_into(attempt: SignIn, outcome: list) -> None:
-    try:
-        outcome.append(attempt.wait())
-    except ConsentCancelled as e:
-        outcome.append(e)
-
-
-def _ended(sock: socket.socket) -> bool:
-    """Closed by the listener: at once if it was never accepted."""
-    sock.settimeout(WAIT)
-    try:
-        return sock.recv(1) == b""
-    except ConnectionResetError:
-        return True
