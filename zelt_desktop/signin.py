@@ -147,6 +147,17 @@ class SignIn:
         """Exchange the code, store the tokens, verify them; blocking."""
         on_step("code_received")
         session = self._session or make_session()
+        try:
+            connection = self._exchange(redirect, session, on_step)
+        except BaseException:
+            if session is not self._session:
+                session.close()   # the connection would have owned it
+            raise
+        on_step("verified")
+        return connection
+
+    def _exchange(self, redirect: Redirect, session,
+                  on_step: Callable[[str], None]) -> Connection:
         client = token_client(self.profile, self._secret, session)
         verifier = (self.request.code_verifier if redirect.state_checked
                     else None)
@@ -157,11 +168,8 @@ class SignIn:
         # replace one that works (issue 5: nothing is lost on failure).
         self._store.save_client_secret(self.profile.id, self._secret)
         on_step("stored")
-        connection = open_connection(self.profile, self._store,
-                                     client_secret=self._secret,
-                                     session=session)
-        on_step("verified")
-        return connection
+        return open_connection(self.profile, self._store,
+                               client_secret=self._secret, session=session)
 
     def cancel(self) -> None:
         """End the wait at once, from any thread; frees the port.
