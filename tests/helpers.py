@@ -1,8 +1,15 @@
-"""Small helpers for tests: free ports, waits, closed connections."""
+"""Small helpers for tests: free ports, local servers, waits, closed
+connections."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -29,3 +36,30 @@ def closed_by_peer(sock: socket.socket, timeout: float = 30.0) -> bool:
         return sock.recv(1) == b""
     except ConnectionResetError:
         return True
+
+
+@contextlib.contextmanager
+def serving(server: http.server.HTTPServer) -> Iterator:
+    """Serve ``server`` in a thread for the with-block; stop and close it
+    after."""
+    thread = threading.Thread(target=server.serve_forever,
+                              kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002
+        pass  # the request line may carry a code
+
+
+def file_site(folder: Path) -> http.server.ThreadingHTTPServer:
+    """A server of the files in ``folder`` on 127.0.0.1 (not started):
+    stands in for a company's web host."""
+    handler = functools.partial(_QuietFiles, directory=str(folder))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
-from tests.helpers import free_port
+from tests.helpers import file_site, free_port, serving
 from zelt_desktop.errors import InvalidSetting
 from zelt_desktop.profiles import Profile
 from zelt_desktop.relay import csp_hash, render_relay_page, write_relay_page
@@ -24,25 +21,13 @@ CLIENT_ID = "relay-test-app"
 CLIENT_SECRET = "test-secret-not-real"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def page_host(tmp_path):
     """A second local server: stands in for the company's HTTPS host."""
     folder = tmp_path / "site"
     folder.mkdir()
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever,
-                              kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(file_site(folder)) as server:
+        yield folder, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def script_of(page: str) -> str:

@@ -7,17 +7,8 @@ import re
 import pytest
 
 from tests.cli.conftest import CLIENT_SECRET, ROOT
-from zelt_desktop import errors
+from tests.ui.core_messages import error_classes
 from zelt_desktop.cli.main import COMMANDS, EXIT_CODES, is_command_line
-
-
-def error_classes() -> list[type]:
-    found, pending = [], [errors.ZeltError]
-    while pending:
-        cls = pending.pop()
-        found.append(cls)
-        pending += cls.__subclasses__()
-    return found
 
 
 def test_every_error_maps_to_a_documented_exit_code(rig):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView
 
 from tests.e2e import flow
 from tests.e2e.support import NON_LOOPBACK_HOST
-from tests.helpers import free_port
+from tests.helpers import free_port, serving
 
 CAUGHT_PAGE = (b"<!doctype html><title>Copy this address</title>"
                b"<p>Copy the address of this page into Zelt Desktop.</p>")
@@ -38,12 +37,8 @@ def catcher():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                              _CatcherHandler)
     server.paths = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield server
 
 
 def _open(qtbot, tmp_path, secret_service):

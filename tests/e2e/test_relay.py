@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,14 +11,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e import flow
 from tests.e2e.support import NON_LOOPBACK_HOST, WAIT_SECONDS
-from tests.helpers import free_port
+from tests.helpers import file_site, free_port, serving
 from zelt_desktop.profiles import Profile
 from zelt_desktop.relay import write_relay_page
-
-
-class _QuietFiles(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002
-        pass  # the request line carries the code
 
 
 @pytest.fixture
@@ -30,14 +22,8 @@ def company_site(tmp_path):
     HTTPS site an admin would host the relay page on."""
     folder = tmp_path / "site"
     folder.mkdir()
-    handler = functools.partial(_QuietFiles, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield folder, server.server_address[1]
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(file_site(folder)) as server:
+        yield folder, server.server_address[1]
 
 
 def test_relay_page_forwards_the_browser_to_the_listener(

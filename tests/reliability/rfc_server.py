@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 import requests
 
+from tests.helpers import serving
+
 AUTHORIZE_PATH = "/oauth2/authorize"
 TOKEN_PATH = "/oauth2/token"
 USERS_PATH = "/apiv2/users"
@@ -125,7 +127,6 @@ class RFCServer:
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
         self.issuer = self.base_url
         self.redirect_iss = self.issuer
-        self._thread: threading.Thread | None = None
 
     @property
     def authorize_url(self) -> str:
@@ -136,16 +137,12 @@ class RFCServer:
         return self.base_url + TOKEN_PATH
 
     def __enter__(self) -> RFCServer:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._serving = serving(self._httpd)
+        self._serving.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
+        self._serving.__exit__(*exc)
 
     def register(self, client_id: str, secret: str,
                  redirect_uri: str) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 
 import pytest
 import requests
 
-from tests.helpers import free_port
+from tests.helpers import free_port, serving
 from tests.reliability.tls import TLSServer, self_signed
 from zelt_desktop.errors import (PermissionDenied, ProxyError, RateLimited,
                                  TLSError)
@@ -79,13 +78,8 @@ def both_layers(base_url: str) -> list[Exception]:
 @pytest.fixture
 def serve_forbidden():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Forbidden)
-    thread = threading.Thread(target=server.serve_forever,
-                              kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(params=["cryptography", "openssl"])

@@ -8,10 +8,11 @@ import ipaddress
 import shutil
 import ssl
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import serving
 
 SUBJECT = "127.0.0.1"
 
@@ -98,15 +99,11 @@ class TLSServer:
         self._httpd.socket = context.wrap_socket(self._httpd.socket,
                                                  server_side=True)
         self.base_url = f"https://{SUBJECT}:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05}, daemon=True)
+        self._serving = serving(self._httpd)
 
     def __enter__(self) -> TLSServer:
-        self._thread.start()
+        self._serving.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
+        self._serving.__exit__(*exc)

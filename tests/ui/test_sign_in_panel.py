@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from tests.ui.test_main_window import (  # noqa: F401 - fixtures
     SECRET, WAIT_MS, app_profile, browser, context, fill_and_connect,
     make_window)
+from tests.helpers import serving
 from zelt_desktop.signin import STEPS
 from zelt_desktop.ui.connect_panel import ConnectPanel
 from zelt_desktop.ui.messages import STARTED_IN_ZELT, Explanation
@@ -102,13 +103,9 @@ class HeldTokenEndpoint(BaseHTTPRequestHandler):
 def held_token_url():
     HeldTokenEndpoint.release = threading.Event()
     server = ThreadingHTTPServer(("127.0.0.1", 0), HeldTokenEndpoint)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/token"
-    HeldTokenEndpoint.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}/token"
+        HeldTokenEndpoint.release.set()
 
 
 def test_cancel_is_disabled_once_the_code_is_on_its_way(

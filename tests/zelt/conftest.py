@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import socket
@@ -11,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.helpers import free_port
+from tests.helpers import free_port, serving
 from zelt_desktop.oauth.authorization import AuthorizationRequest
 from zelt_desktop.oauth.client import TokenClient
 from zelt_desktop.oauth.redirect import accept, parse_query
@@ -93,21 +94,11 @@ class LocalServer(http.server.ThreadingHTTPServer):
 @pytest.fixture
 def serve():
     """``serve(answer)`` starts a LocalServer; all are stopped after."""
-    servers: list[tuple[LocalServer, threading.Thread]] = []
+    with contextlib.ExitStack() as servers:
+        def start(answer: Callable[[Handler], None]) -> LocalServer:
+            return servers.enter_context(serving(LocalServer(answer)))
 
-    def start(answer: Callable[[Handler], None]) -> LocalServer:
-        server = LocalServer(answer)
-        thread = threading.Thread(target=server.serve_forever,
-                                  kwargs={"poll_interval": 0.05})
-        thread.start()
-        servers.append((server, thread))
-        return server
-
-    yield start
-    for server, thread in servers:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        yield start
 
 
 class StaticTokens:
