@@ -7,6 +7,21 @@ specific class that is true and chain the cause with ``raise ... from e``.
 
 from __future__ import annotations
 
+import re
+
+# Words of OAuth and HTTP that a person should not have to read; both
+# faces replace a core message that holds one with their own words.
+# "Token URL" names a setting under Advanced, so it may be named.
+JARGON = re.compile(
+    r"\b(?:states?|tokens?(?! URL)|pkce|grant(?:s|ed)?|redirect_uri"
+    r"|basic header|json|endpoints?|401)\b|\bHTTP \d{3}\b|\(\d{3}\b",
+    re.IGNORECASE)
+
+
+def has_jargon(text: str) -> bool:
+    """True if ``text`` holds a word of OAuth or HTTP (see JARGON)."""
+    return JARGON.search(text) is not None
+
 
 class ZeltError(Exception):
     """Base of every error the core raises on purpose.

@@ -120,12 +120,6 @@ def discard_stdout() -> None:
 
 # -- errors in plain words -------------------------------------------------
 
-# Words of OAuth and HTTP that people do not know (as in the window);
-# "Token URL" names a setting, so it may be named.
-_JARGON = re.compile(
-    r"\b(?:states?|tokens?(?! URL)|pkce|grant(?:s|ed)?|redirect_uri"
-    r"|basic header|json|endpoints?|401)\b|\bHTTP \d{3}\b|\(\d{3}\b",
-    re.IGNORECASE)
 # Words that point at the window's controls, which a command line lacks.
 _WINDOW_ONLY = re.compile(r"Connect to Zelt|\bclick|\btick|under Advanced"
                           r"|this session only|I started it in Zelt",
@@ -208,7 +202,7 @@ def plain_message(error: errors.ZeltError) -> str:
     for cls, words, own in _WORDS:
         if isinstance(error, cls):
             default = (type(error).__doc__ or "").strip().splitlines()[:1]
-            if (own or [message] == default or _JARGON.search(message)
+            if (own or [message] == default or errors.has_jargon(message)
                     or _WINDOW_ONLY.search(message)):
                 return words
             return message

@@ -7,6 +7,7 @@ import logging
 import re
 
 from zelt_desktop import errors
+from zelt_desktop.errors import has_jargon
 from zelt_desktop.oauth import redirect
 
 log = logging.getLogger(__name__)
@@ -15,12 +16,6 @@ log = logging.getLogger(__name__)
 STARTED_IN_ZELT = "I will start the sign-in in Zelt"
 STARTED_IN_ZELT_LABEL = f"{STARTED_IN_ZELT} (Code flow button)"
 
-# Words of OAuth and HTTP that staff do not know.  "Token URL" is the
-# name of a field under Advanced, so it may be named.
-JARGON = re.compile(
-    r"\b(?:states?|tokens?(?! URL)|pkce|grant(?:s|ed)?|redirect_uri"
-    r"|basic header|json|endpoints?|401)\b|\bHTTP \d{3}\b|\(\d{3}\b",
-    re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -185,11 +180,6 @@ def explain(error: BaseException) -> Explanation:
         log.debug("plain words shown for %s", type(error).__name__)
         return Explanation(words.title, words.text, words.fix)
     return Explanation(words.title, _without_title(words.title, message))
-
-
-def has_jargon(text: str) -> bool:
-    """True if ``text`` holds a word of OAuth or HTTP (see JARGON)."""
-    return JARGON.search(text) is not None
 
 
 def sentences(text: str) -> list[str]:
