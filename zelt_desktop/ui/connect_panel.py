@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from zelt_desktop.signin import STARTED_STEPS, STEPS
+from zelt_desktop.ui.clipboard import copy_text
 from zelt_desktop.ui.messages import Explanation
 
 TICK_MS = 250
@@ -249,10 +249,7 @@ class ConnectPanel(QWidget):
             self._timer.stop()
 
     def _copy_url(self) -> None:
-        QGuiApplication.clipboard().setText(self.url.text())
-        self.copy_url.setText("Copied")
-        QTimer.singleShot(2000, self.copy_url,
-                          lambda: self.copy_url.setText("Copy link"))
+        copy_text(self.url.text(), self.copy_url)
 
     def _submit_paste(self) -> None:
         text = self.paste.text()

@@ -14,13 +14,13 @@ import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel,
                                QPlainTextEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
 from zelt_desktop.errors import ZeltError
 from zelt_desktop.logs import strip_queries
+from zelt_desktop.ui.clipboard import copy_text
 from zelt_desktop.ui.messages import explain
 from zelt_desktop.ui.workers import Workers
 
@@ -78,8 +78,7 @@ class CrashDialog(QDialog):
         return self.report.toPlainText()
 
     def copy_report(self) -> None:
-        QGuiApplication.clipboard().setText(self.report_text())
-        self.copy_button.setText("Copied")
+        copy_text(self.report_text(), self.copy_button)
 
     def _render(self) -> None:
         parts = [f"Unexpected error {n}:\n{text}"

@@ -11,8 +11,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QRadioButton,
                                QVBoxLayout, QWidget, QWizard, QWizardPage)
@@ -21,6 +20,7 @@ from zelt_desktop.errors import InputError, InvalidSetting
 from zelt_desktop.profiles import (DEFAULT_REDIRECT_URI, Profile,
                                    is_loopback_uri)
 from zelt_desktop.relay import write_relay_page
+from zelt_desktop.ui.clipboard import copy_text
 from zelt_desktop.ui.credentials_form import CredentialsForm
 from zelt_desktop.ui.messages import explain
 
@@ -172,10 +172,7 @@ class RedirectPage(QWizardPage):
                                    listen_url=listen)
 
     def copy_redirect_uri(self) -> None:
-        QGuiApplication.clipboard().setText(self.loopback.text())
-        self.copy_button.setText("Copied")
-        QTimer.singleShot(2000, self.copy_button,
-                          lambda: self.copy_button.setText("&Copy"))
+        copy_text(self.loopback.text(), self.copy_button)
 
     def _ask_relay_path(self) -> None:
         dialog = QFileDialog(self, "Save relay page", "zelt-relay.html",
