@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable
 
 import requests
@@ -198,7 +197,3 @@ class SignIn:
 def code_deadline(redirect: Redirect) -> float:
     """The monotonic time at which the redirect's code expires."""
     return redirect.received_at + CODE_LIFETIME
-
-
-def seconds_left(redirect: Redirect, clock=time.monotonic) -> float:
-    return max(0.0, code_deadline(redirect) - clock())

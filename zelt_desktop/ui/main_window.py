@@ -9,7 +9,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox,
                                QStackedWidget, QWidget)
 
-from zelt_desktop import __version__
 from zelt_desktop.connection import Connection
 from zelt_desktop.context import AppContext
 from zelt_desktop.errors import SecretStoreError
@@ -302,6 +301,3 @@ class MainWindow(ProfileHandling, QMainWindow):
         if self.connection is not None:
             self.connection.close()
         super().closeEvent(event)
-
-    def version(self) -> str:
-        return __version__

@@ -133,9 +133,6 @@ class Workers(QObject):
         # A bug: the crash reporter (installed at start-up) shows it.
         sys.excepthook(type(error), error, error.__traceback__)
 
-    def active(self) -> int:
-        return len(self._jobs)
-
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         for job in list(self._jobs):
             job.cancel()
