@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import ipaddress
 import logging
 import os
 import socket
@@ -12,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from zelt_desktop.errors import InvalidSetting, PortInUse
+from zelt_desktop.profiles import is_loopback_uri
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +31,10 @@ def loopback_address(listen_uri: str) -> tuple[str, int]:
     Only 127.0.0.0/8, ::1 and the name ``localhost`` are accepted
     (RFC 8252 §7.3, §8.3): a non-loopback host is never bound.
     """
-    try:
-        parts = urlsplit(listen_uri)
-        scheme, host, port = parts.scheme, parts.hostname, parts.port
-    except ValueError:
-        scheme, host, port = "", None, None
-    if scheme != "http" or not host or port is None:
+    if not is_loopback_uri(listen_uri):
         raise InvalidSetting(_NOT_LOOPBACK, field="listen_url")
-    if host == "localhost":
-        return host, port
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        raise InvalidSetting(_NOT_LOOPBACK, field="listen_url")
-    return host, port
+    parts = urlsplit(listen_uri)
+    return parts.hostname, parts.port
 
 
 def bind_loopback(listen_uri: str) -> list[socket.socket]:
